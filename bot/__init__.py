@@ -1,0 +1,1 @@
+"""The service around Rasa: settings, CLI, store, process launching."""

@@ -1,0 +1,208 @@
+"""`python -m bot ...`: run, shell, train, db, and the internal process entry points."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import signal
+import sys
+import urllib.request
+import uuid
+from typing import List, Optional
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot import settings as settings_module  # noqa: E402
+from bot.settings import ConfigError, Settings  # noqa: E402
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    for noisy in ("tensorflow", "absl", "sanic.access", "matplotlib", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _with_port(settings: Settings, port: Optional[int]) -> Settings:
+    return dataclasses.replace(settings, port=port) if port else settings
+
+
+def _prepare(settings: Settings) -> tuple:
+    """Database (created and seeded on first start) and a current model."""
+    from bot.store import db
+    from bot.store.seed import ensure_seeded
+    from bot.training import ensure_model
+
+    db.configure(settings.app_database_url)
+    seeded = ensure_seeded()
+    if seeded:
+        print(
+            f"Created the database and loaded the demo shop: {seeded.orders_added} orders, "
+            f"{seeded.customers_added} customers.",
+            flush=True,
+        )
+    return ensure_model(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.launcher import Stack
+
+    settings = _with_port(settings, args.port)
+    model = _prepare(settings)
+    stack = Stack(settings, model)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        stack.start()
+        base = settings.base_url
+        print(
+            "\nThe assistant is running.\n"
+            f"  REST channel:  POST {base}/webhooks/rest/webhook  "
+            '{"sender": "me", "message": "hi"}\n'
+            f"  HTTP API:      {base}/status  (localhost only)\n"
+            f"  Action server: http://127.0.0.1:{settings.actions_port}/health\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        code = stack.wait()
+        print(f"A server process exited with code {code}; stopping.", file=sys.stderr)
+        return code or 1
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+        print("Stopped.", flush=True)
+
+
+def _post(url: str, payload: dict, timeout: float = 60) -> List[dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"[]")
+
+
+def chat_in_terminal(webhook: str, sender: str) -> None:
+    """A small REST client: prints replies, numbers buttons so typing 2 clicks the second."""
+    buttons: List[dict] = []
+    print("Type a message (a button's number clicks it; /quit to leave).")
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if not text:
+            continue
+        if text in {"/quit", "/exit"}:
+            return
+        if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
+            text = buttons[int(text) - 1]["payload"]
+        buttons = []
+        for reply in _post(webhook, {"sender": sender, "message": text}):
+            if reply.get("text"):
+                print("bot> " + reply["text"].replace("\n", "\n     "))
+            if reply.get("image"):
+                print(f"bot> [image] {reply['image']}")
+            for button in reply.get("buttons") or []:
+                buttons.append(button)
+                print(f"     [{len(buttons)}] {button.get('title')}")
+
+
+def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.launcher import Stack
+
+    settings = _with_port(settings, args.port)
+    model = _prepare(settings)
+    log_dir = settings.var_dir / "logs"
+    print(f"Starting the assistant (server logs in {log_dir})...", flush=True)
+    with Stack(settings, model, log_dir=log_dir) as stack:
+        chat_in_terminal(f"{stack.rasa_url}/webhooks/rest/webhook", args.sender or f"shell-{uuid.uuid4().hex[:8]}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import server
+
+    _configure_logging(settings)
+    server.serve(settings, args.model)
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import action_server
+
+    _configure_logging(settings)
+    action_server.serve(settings)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training import ensure_model
+
+    print(ensure_model(settings, force=args.force))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import db
+    from bot.store.seed import seed
+
+    db.configure(settings.app_database_url)
+    if args.db_command == "init":
+        created = db.create_schema()
+        print("Created the schema." if created else "The schema is already there; nothing changed.")
+    elif args.db_command == "seed":
+        summary = seed()
+        print(
+            f"Demo data: {summary.orders_added} orders and {summary.customers_added} customers added "
+            f"({summary.orders_total} orders in the file; existing ones are left as they are)."
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="The omnichannel support assistant.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="train if needed, then start the action server and the Rasa server")
+    run.add_argument("--port", type=int, help="Rasa server port (default: $PORT or 5005)")
+    run.set_defaults(func=cmd_run)
+
+    shell = sub.add_parser("shell", help="start the assistant and chat with it in this terminal")
+    shell.add_argument("--port", type=int)
+    shell.add_argument("--sender", help="conversation id (default: a new one)")
+    shell.set_defaults(func=cmd_shell)
+
+    train = sub.add_parser("train", help="train the model if the assistant's data changed")
+    train.add_argument("--force", action="store_true", help="train even if a current model exists")
+    train.set_defaults(func=cmd_train)
+
+    db = sub.add_parser("db", help="the application database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("init", help="create missing tables")
+    db_sub.add_parser("seed", help="load the demo shop (idempotent)")
+    db.set_defaults(func=cmd_db)
+
+    serve = sub.add_parser("serve", help="(internal) run only the Rasa server")
+    serve.add_argument("--model", required=True)
+    serve.set_defaults(func=cmd_serve)
+
+    actions = sub.add_parser("actions", help="(internal) run only the action server")
+    actions.set_defaults(func=cmd_actions)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_module.load()
+        return args.func(args, settings)
+    except ConfigError as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return 2

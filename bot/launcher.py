@@ -1,0 +1,143 @@
+"""Start the action server and the Rasa server as child processes, and stop them together.
+
+Used by `python -m bot run` / `shell` and by the end-to-end tests, so what the tests
+exercise is exactly what a user starts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import Settings
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+def _reachable(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 500
+    except urllib.error.HTTPError as err:
+        return err.code < 500
+    except OSError:
+        return False
+
+
+@dataclass
+class Stack:
+    """The two processes that make up a running assistant."""
+
+    settings: Settings
+    model_path: Path
+    env: Dict[str, str] = field(default_factory=dict)
+    log_dir: Optional[Path] = None  # None: children share this terminal
+    processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.actions_port}"
+
+    def _child_env(self) -> Dict[str, str]:
+        env = {**os.environ, **self.env}
+        env.update(
+            RASA_TELEMETRY_ENABLED="false",
+            PORT=str(self.settings.port),
+            ACTIONS_PORT=str(self.settings.actions_port),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+        out = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            cwd=self.settings.root,
+            env=self._child_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+        )
+        process.name = name  # type: ignore[attr-defined]
+        self.processes.append(process)
+        return process
+
+    def start_actions(self, timeout: float = 60) -> None:
+        self._spawn("actions", ["actions"])
+        self._wait_for(f"{self.actions_url}/health", timeout)
+
+    def start_rasa(self, timeout: float = 180) -> None:
+        self._spawn("rasa", ["serve", "--model", str(self.model_path)])
+        self._wait_for(f"{self.rasa_url}/", timeout)
+
+    def start(self, timeout: float = 180) -> Stack:
+        try:
+            self.start_actions(timeout)
+            self.start_rasa(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_for(self, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise StartupError(f"{process.name} exited with code {process.returncode} during start-up")  # type: ignore[attr-defined]
+            if _reachable(url):
+                return
+            time.sleep(0.3)
+        raise StartupError(f"{url} did not answer within {timeout:.0f} s")
+
+    def stop_process(self, name: str, timeout: float = 15) -> None:
+        for process in [p for p in self.processes if p.name == name]:  # type: ignore[attr-defined]
+            self._terminate(process, timeout)
+            self.processes.remove(process)
+
+    @staticmethod
+    def _terminate(process: subprocess.Popen, timeout: float) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop(self, timeout: float = 15) -> None:
+        # Rasa first, so no conversation is mid-way through calling a stopped action server.
+        for process in reversed(self.processes):
+            self._terminate(process, timeout)
+        self.processes.clear()
+
+    def wait(self) -> int:
+        """Block until a child exits (a crash) and return its exit code."""
+        while True:
+            for process in self.processes:
+                code = process.poll()
+                if code is not None:
+                    return code
+            time.sleep(0.5)
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,122 @@
+"""The Rasa server process: Rasa's own app plus our channels, guards and extras.
+
+`python -m bot serve` runs this (the launcher starts it for `python -m bot run`). It is
+Rasa's `configure_app` with the endpoints built from settings instead of endpoints.yml,
+so one set of environment variables configures every process.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from functools import partial
+from typing import List, Optional
+from urllib.parse import urlparse
+
+from rasa.core import run as rasa_run
+from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.rest import RestInput
+from rasa.core.utils import AvailableEndpoints
+from rasa.utils.endpoints import EndpointConfig
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import json as json_response
+
+from bot import resilience
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Rasa's HTTP API (conversations, model, domain) can rewrite any conversation, so it is
+# only served to this machine unless RASA_API_TOKEN is set (then Rasa checks the token).
+API_PREFIXES = ("/conversations", "/model", "/domain", "/status")
+
+
+def tracker_store_endpoint(url: str) -> EndpointConfig:
+    """Rasa's SQL tracker store config from a SQLAlchemy-style URL."""
+    parsed = urlparse(url)
+    dialect = parsed.scheme.split("+")[0]
+    if dialect == "sqlite":
+        return EndpointConfig(type="SQL", dialect="sqlite", db=url.split("///", 1)[-1])
+    return EndpointConfig(
+        type="SQL",
+        dialect=parsed.scheme,
+        url=parsed.hostname,
+        port=parsed.port,
+        db=parsed.path.lstrip("/"),
+        username=parsed.username,
+        password=parsed.password,
+    )
+
+
+def lock_store_endpoint(url: Optional[str]) -> Optional[EndpointConfig]:
+    if not url:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise ValueError(f"LOCK_STORE_URL must be a redis:// URL, got {url!r}")
+    return EndpointConfig(
+        type="redis",
+        url=parsed.hostname,
+        port=parsed.port or 6379,
+        db=int(parsed.path.lstrip("/") or 0),
+        password=parsed.password,
+        use_ssl=parsed.scheme == "rediss",
+        key_prefix="support",
+    )
+
+
+def build_endpoints(settings: Settings) -> AvailableEndpoints:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return AvailableEndpoints(
+        action=EndpointConfig(url=settings.action_endpoint_url),
+        tracker_store=tracker_store_endpoint(settings.tracker_database_url),
+        lock_store=lock_store_endpoint(settings.lock_store_url),
+    )
+
+
+def input_channels(settings: Settings) -> List[InputChannel]:
+    """REST always; the other channels are enabled by their credentials."""
+    from channels import enabled_channels
+
+    return [RestInput(), *enabled_channels(settings)]
+
+
+def _is_local(request: Request) -> bool:
+    if request.headers.get("x-forwarded-for") or request.headers.get("forwarded"):
+        return False  # came through a proxy: the peer address says nothing about the client
+    try:
+        return ipaddress.ip_address(request.ip).is_loopback
+    except ValueError:
+        return False
+
+
+def guard_api(app: Sanic, settings: Settings) -> None:
+    @app.on_request
+    async def _local_api_only(request: Request):  # noqa: ANN202
+        if request.path.startswith(API_PREFIXES) and not settings.api_token and not _is_local(request):
+            return json_response({"error": "The HTTP API is only served to localhost."}, status=403)
+        return None
+
+
+def build_app(settings: Settings, model_path: str) -> Sanic:
+    resilience.install(settings.support_email)
+    endpoints = build_endpoints(settings)
+    app = rasa_run.configure_app(
+        input_channels(settings),
+        cors="*",
+        auth_token=settings.api_token,
+        enable_api=True,
+        endpoints=endpoints,
+        port=settings.port,
+    )
+    guard_api(app, settings)
+    app.register_listener(partial(rasa_run.load_agent_on_start, model_path, endpoints, None), "before_server_start")
+    app.register_listener(rasa_run.close_resources, "after_server_stop")
+    return app
+
+
+def serve(settings: Settings, model_path: str) -> None:
+    app = build_app(settings, model_path)
+    logger.info("Rasa server listening on http://%s:%s", settings.host, settings.port)
+    app.run(host=settings.host, port=settings.port, workers=1, access_log=False, motd=False)

@@ -1,0 +1,1 @@
+"""The application database: customers, orders and tickets (and later handoffs and feedback)."""

@@ -1,0 +1,157 @@
+"""Support tickets: opening them (with inferred priority) and looking them up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import func, select
+
+from bot.store.db import session_scope
+from bot.store.models import Customer, Ticket, TicketPriority, TicketStatus, ticket_reference, utcnow
+from bot.store.orders import normalize_email
+
+TICKET_REF_RE = re.compile(r"\bT\s*-?\s*(\d{1,6})\b", re.IGNORECASE)
+
+# Words customers use when something cannot wait, strongest first.
+_URGENT_WORDS = re.compile(
+    r"\b(urgent(ly)?|emergency|asap|a\.s\.a\.p|immediately|right (now|away)|critical|"
+    r"can'?t wait|time[- ]sensitive)\b",
+    re.IGNORECASE,
+)
+_HIGH_WORDS = re.compile(
+    r"\b(important|soon as possible|quickly|broken|damaged|wrong item|charged twice|"
+    r"double charged|fraud|not received|never arrived|missing)\b",
+    re.IGNORECASE,
+)
+_LOW_WORDS = re.compile(r"\b(no rush|not urgent|whenever|low priority|just curious|when you can)\b", re.IGNORECASE)
+
+
+def normalize_reference(raw: object) -> Optional[str]:
+    """'t-123', 'T 000123', '#T-000123' -> 'T-000123'."""
+    if raw is None:
+        return None
+    match = TICKET_REF_RE.search(str(raw))
+    return ticket_reference(int(match.group(1))) if match else None
+
+
+def normalize_priority(raw: object) -> Optional[str]:
+    if raw is None:
+        return None
+    value = str(raw).strip().lower()
+    aliases = {"medium": "normal", "regular": "normal", "critical": "urgent", "asap": "urgent"}
+    value = aliases.get(value, value)
+    return value if value in TicketPriority.__members__ else None
+
+
+def infer_priority(*texts: Optional[str]) -> str:
+    """Priority from the customer's own words; negations like 'not urgent' win."""
+    text = " ".join(t for t in texts if t)
+    if _LOW_WORDS.search(text):
+        return TicketPriority.low.value
+    if _URGENT_WORDS.search(text):
+        return TicketPriority.urgent.value
+    if _HIGH_WORDS.search(text):
+        return TicketPriority.high.value
+    return TicketPriority.normal.value
+
+
+@dataclass(frozen=True)
+class TicketView:
+    reference: str
+    subject: str
+    description: str
+    status: str
+    priority: str
+    email: str
+    channel: str
+    sender_id: Optional[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _view(t: Ticket) -> TicketView:
+    return TicketView(
+        reference=t.reference,
+        subject=t.subject,
+        description=t.description,
+        status=t.status.value,
+        priority=t.priority.value,
+        email=t.email,
+        channel=t.channel,
+        sender_id=t.sender_id,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+    )
+
+
+def open_ticket(
+    subject: str,
+    description: str,
+    email: str,
+    *,
+    priority: Optional[str] = None,
+    channel: str = "rest",
+    sender_id: Optional[str] = None,
+    order_number: Optional[str] = None,
+) -> TicketView:
+    """Create a ticket; `priority` overrides the one inferred from the customer's words."""
+    email_norm = normalize_email(email)
+    if not email_norm:
+        raise ValueError(f"not an email address: {email!r}")
+    chosen = normalize_priority(priority) or infer_priority(subject, description)
+    with session_scope() as session:
+        customer = session.execute(
+            select(Customer).where(func.lower(Customer.email) == email_norm)
+        ).scalar_one_or_none()
+        ticket = Ticket(
+            subject=subject.strip()[:200] or "(no subject)",
+            description=description.strip(),
+            email=email_norm,
+            priority=TicketPriority(chosen),
+            status=TicketStatus.open,
+            channel=channel,
+            sender_id=sender_id,
+            order_number=order_number,
+            customer=customer,
+        )
+        session.add(ticket)
+        session.flush()  # assigns the id the reference is built from
+        ticket.reference = ticket_reference(ticket.id)
+        session.flush()
+        return _view(ticket)
+
+
+def get_ticket(reference: object) -> Optional[TicketView]:
+    ref = normalize_reference(reference)
+    if not ref:
+        return None
+    with session_scope() as session:
+        ticket = session.execute(select(Ticket).where(Ticket.reference == ref)).scalar_one_or_none()
+        return _view(ticket) if ticket else None
+
+
+def set_status(reference: str, status: str) -> Optional[TicketView]:
+    with session_scope() as session:
+        ticket = session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
+        if ticket is None:
+            return None
+        ticket.status = TicketStatus(status)
+        ticket.updated_at = utcnow()
+        if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
+            ticket.resolved_at = ticket.updated_at
+        session.flush()
+        return _view(ticket)
+
+
+def tickets_for_email(email: object, limit: int = 10) -> List[TicketView]:
+    email = normalize_email(email)
+    if not email:
+        return []
+    with session_scope() as session:
+        rows = session.execute(
+            select(Ticket).where(Ticket.email == email).order_by(Ticket.created_at.desc()).limit(limit)
+        ).scalars()
+        return [_view(t) for t in rows]

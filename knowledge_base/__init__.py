@@ -1,0 +1,1 @@
+"""The retrieval library: loading, chunking, encoding, indexing and hybrid search."""
