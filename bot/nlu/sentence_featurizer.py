@@ -57,7 +57,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if not todo:
             return
         vectors = self._encoder.encode([m.get(TEXT) for m in todo], batch_size=self._config["batch_size"])
-        for message, vector in zip(todo, vectors):
+        for message, vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
 
     def process(self, messages: List[Message]) -> List[Message]:
