@@ -189,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("seed", help="load the demo shop (idempotent)")
     db.set_defaults(func=cmd_db)
 
+    from knowledge_base.cli import register as register_kb
+
+    register_kb(sub)
+
     serve = sub.add_parser("serve", help="(internal) run only the Rasa server")
     serve.add_argument("--model", required=True)
     serve.set_defaults(func=cmd_serve)

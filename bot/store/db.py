@@ -88,9 +88,18 @@ async def run_sync(func: Callable[..., T], *args, **kwargs) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(func, *args, **kwargs))
 
 
+# Every module that defines tables on `bot.store.models.Base`; create_schema imports them all.
+MODEL_MODULES = ("bot.store.models",)
+
+
 def create_schema() -> bool:
     """Create missing tables; returns True when the database was empty before."""
+    import importlib
+
     from bot.store.models import Base
+
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
 
     eng = engine()
     was_empty = not inspect(eng).has_table("orders")
