@@ -91,11 +91,36 @@ def _is_local(request: Request) -> bool:
         return False
 
 
+REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
+def rest_body_error(request: Request) -> Optional[str]:
+    """Why a REST channel request is unusable, or None. Rasa's channel would process a body
+    without a message as an empty message; we refuse it with a clear 400 instead."""
+    try:
+        body = request.json
+    except Exception:  # noqa: BLE001 - Sanic raises its own InvalidUsage subclass
+        return "The body must be JSON."
+    if not isinstance(body, dict):
+        return "The body must be a JSON object."
+    if not isinstance(body.get("message"), str):
+        return 'The body needs a "message" string.'
+    if "sender" in body and not isinstance(body["sender"], (str, int)):
+        return 'The "sender" must be a string.'
+    if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
+        return 'The "metadata" must be a JSON object.'
+    return None
+
+
 def guard_api(app: Sanic, settings: Settings) -> None:
     @app.on_request
     async def _local_api_only(request: Request):  # noqa: ANN202
         if request.path.startswith(API_PREFIXES) and not settings.api_token and not _is_local(request):
             return json_response({"error": "The HTTP API is only served to localhost."}, status=403)
+        if request.path == REST_WEBHOOK and request.method == "POST":
+            error = rest_body_error(request)
+            if error:
+                return json_response({"error": error}, status=400)
         return None
 
 

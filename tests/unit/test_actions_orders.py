@@ -1,0 +1,180 @@
+"""The order actions against a real database (SQLite and PostgreSQL), exact events asserted."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.orders import (
+    LOCK_AFTER,
+    ActionCancelOrder,
+    ActionKeepOrder,
+    ActionLookupOrder,
+    ActionPrepareCancellation,
+    ValidateOrderStatusForm,
+    extract_email,
+    extract_order_number,
+)
+from tests.trackers import run, texts, tracker
+
+NOT_FOUND = "I can't find an order with those details"
+
+
+def test_lookup_shows_status_carrier_tracking_and_eta(store):
+    events, messages = run(ActionLookupOrder(), tracker({"order_number": "100234", "email": "alice@example.com"}))
+    assert events == [
+        SlotSet("order_result", "found"),
+        SlotSet("order_lookup_failures", 0),
+        SlotSet("order_number", "100234"),
+        SlotSet("email", "alice@example.com"),
+    ]
+    answer = texts(messages)
+    assert "Status: shipped with UPS." in answer
+    assert "Tracking number: 1Z999AA10123456784" in answer
+    assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in answer
+    assert "Estimated delivery:" in answer
+
+
+def test_lookup_email_is_case_insensitive(store):
+    events, _ = run(ActionLookupOrder(), tracker({"order_number": "100234", "email": "Alice@Example.COM"}))
+    assert SlotSet("order_result", "found") in events
+
+
+@pytest.mark.parametrize(
+    "number, email",
+    [("100234", "bob@example.com"), ("999999", "alice@example.com"), ("999999", "nobody@example.com")],
+    ids=["wrong email", "unknown order", "both unknown"],
+)
+def test_wrong_pair_same_answer_no_enumeration(store, number, email):
+    events, messages = run(ActionLookupOrder(), tracker({"order_number": number, "email": email}))
+    assert events == [
+        SlotSet("order_result", "not_found"),
+        SlotSet("order_lookup_failures", 1),
+        SlotSet("order_number", None),
+        SlotSet("email", None),
+    ]
+    assert messages == [{**messages[0], "response": "utter_order_not_found"}]
+    assert not messages[0]["text"]  # the domain response, identical for every case
+
+
+def test_third_failure_offers_a_ticket(store):
+    events, messages = run(
+        ActionLookupOrder(), tracker({"order_number": "100234", "email": "x@example.com", "order_lookup_failures": 2})
+    )
+    assert events[0] == SlotSet("order_result", "too_many_failures")
+    assert SlotSet("order_lookup_failures", 3) in events
+    assert messages[0]["response"] == "utter_offer_ticket_after_failures"
+
+
+def test_lookups_stop_after_lock_threshold_even_with_the_right_pair(store):
+    events, messages = run(
+        ActionLookupOrder(),
+        tracker({"order_number": "100234", "email": "alice@example.com", "order_lookup_failures": LOCK_AFTER}),
+    )
+    assert events[0] == SlotSet("order_result", "too_many_failures")
+    assert "1Z999" not in texts(messages)
+    assert messages[0]["buttons"] == [{"title": "Open a ticket", "payload": "/open_ticket"}]
+
+
+def test_prepare_cancellation_asks_for_confirmation(store):
+    events, messages = run(ActionPrepareCancellation(), tracker({"order_number": "100235", "email": "bob@example.com"}))
+    assert events[0] == SlotSet("order_result", "confirm_cancel")
+    assert "Do you want me to cancel it now?" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+@pytest.mark.parametrize(
+    "number, email, expected",
+    [("100234", "alice@example.com", "already shipped"), ("100236", "carol@example.com", "already been delivered")],
+)
+def test_orders_past_processing_cannot_be_cancelled(store, number, email, expected):
+    events, messages = run(ActionPrepareCancellation(), tracker({"order_number": number, "email": email}))
+    assert events[0] == SlotSet("order_result", "not_cancellable")
+    assert expected in messages[0]["text"]
+
+
+def _confirmation_events():
+    return [
+        {"event": "action", "name": "action_prepare_cancellation"},
+        {"event": "slot", "name": "order_result", "value": "confirm_cancel"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+    ]
+
+
+def test_cancel_after_confirmation(store):
+    slots = {"order_number": "100235", "email": "bob@example.com", "order_result": "confirm_cancel"}
+    events, messages = run(ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events()))
+    assert events == [SlotSet("order_result", "cancelled")]
+    assert "order 100235 is cancelled" in messages[0]["text"]
+    assert "$119.00" in messages[0]["text"]
+    # A second confirmation finds it already cancelled.
+    events, messages = run(ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events()))
+    assert events == [SlotSet("order_result", "not_cancellable")]
+    assert "already cancelled" in messages[0]["text"]
+
+
+def test_a_later_yes_never_cancels(store):
+    slots = {"order_number": "100235", "email": "bob@example.com", "order_result": "confirm_cancel"}
+    stale = [
+        *_confirmation_events()[:3],
+        {"event": "user", "text": "what can you do", "parse_data": {"intent": {"name": "capabilities"}}},
+        {"event": "action", "name": "utter_capabilities"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+    ]
+    events, messages = run(ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=stale))
+    assert events == [SlotSet("order_result", None)]
+    assert "no cancellation waiting" in messages[0]["text"]
+    from bot.store.orders import find_order
+
+    assert find_order("100235", "bob@example.com").status == "processing"
+
+
+def test_keep_order():
+    events, messages = run(ActionKeepOrder(), tracker({"order_number": "100235", "order_result": "confirm_cancel"}))
+    assert events == [SlotSet("order_result", "found")]
+    assert "Order 100235 stays as it is" in messages[0]["text"]
+
+
+def test_database_failure_gets_an_apology_not_a_trace(monkeypatch):
+    import actions.orders as orders
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(orders, "find_order", broken)
+    events, messages = run(ActionLookupOrder(), tracker({"order_number": "100234", "email": "alice@example.com"}))
+    assert events == []
+    assert messages[0]["response"] == "utter_something_went_wrong"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("100234", "100234"), ("#100234", "100234"), ("it's 100 234", "100234"), ("order no. 100234.", "100234"),
+     ("10023", None), ("1002345", None), ("100234 or 100235", None), ("abc", None)],
+)
+def test_extract_order_number(raw, expected):
+    assert extract_order_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Alice@Example.com", "alice@example.com"), ("it's <bob@example.com>.", "bob@example.com"),
+     ("mailto:carol@example.com", "carol@example.com"), ("alice at example dot com", None), ("a@b", None)],
+)
+def test_extract_email(raw, expected):
+    assert extract_email(raw) == expected
+
+
+def test_form_validation_explains_bad_values():
+    validator = ValidateOrderStatusForm()
+    from rasa_sdk.executor import CollectingDispatcher
+    import asyncio
+
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(validator.validate_order_number("my order", dispatcher, tracker(), {}))
+    assert result == {"order_number": None}
+    assert "6 digits" in dispatcher.messages[0]["text"]
+    result = asyncio.run(validator.validate_email("alice@example.com please", CollectingDispatcher(), tracker(), {}))
+    assert result == {"email": "alice@example.com"}
