@@ -117,6 +117,7 @@ def verified_order_events(order: OrderView, result: str) -> List[Dict[str, Any]]
         SlotSet("order_lookup_failures", 0),
         SlotSet("order_number", order.number),
         SlotSet("email", order.email),
+        SlotSet("order_value", float(order.total)),
     ]
 
 

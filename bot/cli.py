@@ -63,7 +63,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "\nThe assistant is running.\n"
             f"  REST channel:  POST {base}/webhooks/rest/webhook  "
             '{"sender": "me", "message": "hi"}\n'
-            f"  HTTP API:      {base}/status  (localhost only)\n"
+            + (
+                f"  Website chat:  {base}/demo  (demo shop page; embed {base}/webchat/widget.js)\n"
+                if settings_module.env_bool("WEBCHAT_ENABLED", True)
+                else ""
+            )
+            + f"  Agent desk:    {base}/desk/  (accounts: python -m bot agents add EMAIL)\n"
+            + f"  HTTP API:      {base}/status  (localhost only)\n"
             f"  Action server: http://127.0.0.1:{settings.actions_port}/health\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
@@ -189,9 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("seed", help="load the demo shop (idempotent)")
     db.set_defaults(func=cmd_db)
 
+    from bot.desk.cli import register as register_agents
     from knowledge_base.cli import register as register_kb
 
     register_kb(sub)
+    register_agents(sub)
 
     serve = sub.add_parser("serve", help="(internal) run only the Rasa server")
     serve.add_argument("--model", required=True)

@@ -15,7 +15,7 @@ from typing import Any, List
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.actions.forms import FormAction
 from rasa.shared.core.constants import REQUESTED_SLOT
-from rasa.shared.core.events import ActiveLoop, BotUttered, Event, SlotSet
+from rasa.shared.core.events import ActiveLoop, BotUttered, ConversationPaused, Event, SlotSet
 from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,27 @@ def apology(support_email: str) -> BotUttered:
         "Sorry, I'm having trouble reaching our order and ticket system right now, so I couldn't finish that. "
         f"Please try again in a few minutes, or write to {support_email} and our team will help you."
     )
-    buttons = [{"title": "Try again", "payload": "/capabilities"}]
+    buttons = [{"title": "Try again", "payload": "/capabilities"}, {"title": "Talk to a person", "payload": "/request_human"}]
     return BotUttered(text=text, data={"buttons": buttons}, metadata={APOLOGY_MARK: True})
+
+
+async def handoff_without_action_server(tracker: Any) -> List[Event]:
+    """`action_handoff` itself failed: the Rasa server opens the handoff (or the ticket) on its
+    own, so a broken action server never stands between a customer and a person."""
+    from bot.handoff import config as handoff_config
+    from bot.handoff.escalation import escalate
+    from bot.store.db import run_sync
+
+    slots = tracker.current_slot_values()
+    reason = slots.get("handoff_reason") or "customer_request"
+    outcome = await run_sync(
+        escalate, handoff_config.load(), tracker.sender_id, tracker.get_latest_input_channel() or "rest",
+        reason, slots.get("handoff_detail") or "", [e.as_dict() for e in tracker.events], slots,
+    )
+    events: List[Event] = [BotUttered(text=outcome.text, data={"buttons": outcome.buttons} if outcome.buttons else {})]
+    if tracker.active_loop_name:
+        events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+    return events + ([ConversationPaused()] if outcome.paused else [])
 
 
 def _is_apology(event: Event) -> bool:
@@ -56,6 +75,11 @@ def install(support_email: str) -> None:
             raise
         except RasaException as err:
             logger.error("action server failed running %s for %s: %s", self.name(), tracker.sender_id, err)
+            if self.name() == "action_handoff":
+                try:
+                    return await handoff_without_action_server(tracker)
+                except Exception:  # noqa: BLE001 - the database is down too: apologise
+                    logger.exception("handoff without the action server failed for %s", tracker.sender_id)
             return [apology(support_email)]
 
     @functools.wraps(form_run)

@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import json as json_response
 
 from bot import resilience
+from bot.desk import api as desk_api
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -136,9 +137,37 @@ def build_app(settings: Settings, model_path: str) -> Sanic:
         port=settings.port,
     )
     guard_api(app, settings)
+    app.blueprint(desk_api.create_blueprint())
     app.register_listener(partial(rasa_run.load_agent_on_start, model_path, endpoints, None), "before_server_start")
+    # Registered after the agent loads (same event, registration order): no message can
+    # reach the assistant before the handoff gate is in place.
+    app.register_listener(partial(start_handoff, settings), "before_server_start")
+    app.register_listener(stop_handoff, "after_server_stop")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     return app
+
+
+async def start_handoff(settings: Settings, app: Sanic, _loop) -> None:
+    """Put the handoff gate in front of the assistant and start the background loop."""
+    from bot.desk.events import EventBus
+    from bot.handoff import config as handoff_config
+    from bot.handoff.background import BackgroundLoop, SlackAlerts
+    from bot.handoff.runtime import HandoffRuntime
+    from bot.store import db
+
+    db.create_schema()
+    config = handoff_config.load()
+    runtime = HandoffRuntime(app.ctx.agent, config, EventBus())
+    runtime.install()
+    app.ctx.handoff = runtime
+    app.ctx.handoff_loop = BackgroundLoop(runtime, config, SlackAlerts.from_env(config, settings))
+    app.ctx.handoff_loop.start()
+
+
+async def stop_handoff(app: Sanic, _loop) -> None:
+    loop = getattr(app.ctx, "handoff_loop", None)
+    if loop is not None:
+        await loop.stop()
 
 
 def serve(settings: Settings, model_path: str) -> None:

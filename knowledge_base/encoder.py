@@ -58,7 +58,11 @@ class SentenceTransformerEncoder:
         path = resolve_model(model)
         self.name = model or DEFAULT_MODEL
         self._model = SentenceTransformer(str(path), device=device)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 5 renamed the method; keep working with both names.
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension())
         self._lock = threading.Lock()  # torch modules are not re-entrant across threads
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import List, Optional
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -135,7 +136,7 @@ class Ticket(Base):
     status = Column(_enum(TicketStatus), nullable=False, default=TicketStatus.open)
     priority = Column(_enum(TicketPriority), nullable=False, default=TicketPriority.normal)
     customer_id = Column(Integer, ForeignKey("customers.id"), index=True)
-    email = Column(String(254), nullable=False, index=True)
+    email = Column(String(254), index=True)  # None: the answer goes back on the channel only
     channel = Column(String(40), nullable=False, default="rest")
     sender_id = Column(String(255), index=True)  # the Rasa conversation it came from
     order_number = Column(String(20))
@@ -144,6 +145,27 @@ class Ticket(Base):
     resolved_at = Column(DateTime)
 
     customer: Optional[Customer] = relationship("Customer", back_populates="tickets")
+    messages: List[TicketMessage] = relationship(
+        "TicketMessage", back_populates="ticket", cascade="all, delete-orphan", order_by="TicketMessage.id"
+    )
+
+
+class TicketMessage(Base):
+    """A reply on a ticket: from an agent (delivered on the ticket's channel) or the customer."""
+
+    __tablename__ = "ticket_messages"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(20), nullable=False)  # agent | customer
+    agent_id = Column(Integer)  # agents.id (no FK: agents live in the handoff module)
+    agent_name = Column(String(200))
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    delivered = Column(Boolean, nullable=False, default=False)
+    delivery_error = Column(Text)
+
+    ticket: Ticket = relationship("Ticket", back_populates="messages")
 
 
 def ticket_reference(ticket_id: int) -> str:

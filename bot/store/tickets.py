@@ -65,7 +65,7 @@ class TicketView:
     description: str
     status: str
     priority: str
-    email: str
+    email: Optional[str]
     channel: str
     sender_id: Optional[str]
     created_at: dt.datetime
@@ -90,22 +90,30 @@ def _view(t: Ticket) -> TicketView:
 def open_ticket(
     subject: str,
     description: str,
-    email: str,
+    email: Optional[str],
     *,
     priority: Optional[str] = None,
     channel: str = "rest",
     sender_id: Optional[str] = None,
     order_number: Optional[str] = None,
 ) -> TicketView:
-    """Create a ticket; `priority` overrides the one inferred from the customer's words."""
+    """Create a ticket; `priority` overrides the one inferred from the customer's words.
+
+    Without an email the answer can only go back on the channel the ticket came from, so
+    then the conversation (`sender_id`) is required.
+    """
     email_norm = normalize_email(email)
-    if not email_norm:
+    if email and not email_norm:
         raise ValueError(f"not an email address: {email!r}")
+    if not email_norm and not sender_id:
+        raise ValueError("a ticket needs an email address or the conversation it came from")
     chosen = normalize_priority(priority) or infer_priority(subject, description)
     with session_scope() as session:
-        customer = session.execute(
-            select(Customer).where(func.lower(Customer.email) == email_norm)
-        ).scalar_one_or_none()
+        customer = (
+            session.execute(select(Customer).where(func.lower(Customer.email) == email_norm)).scalar_one_or_none()
+            if email_norm
+            else None
+        )
         ticket = Ticket(
             subject=subject.strip()[:200] or "(no subject)",
             description=description.strip(),
@@ -155,3 +163,59 @@ def tickets_for_email(email: object, limit: int = 10) -> List[TicketView]:
             select(Ticket).where(Ticket.email == email).order_by(Ticket.created_at.desc()).limit(limit)
         ).scalars()
         return [_view(t) for t in rows]
+
+
+def list_tickets(status: Optional[str] = None, limit: int = 100) -> List[TicketView]:
+    with session_scope() as session:
+        stmt = select(Ticket)
+        if status:
+            stmt = stmt.where(Ticket.status == TicketStatus(status))
+        rows = session.execute(stmt.order_by(Ticket.updated_at.desc()).limit(limit)).scalars()
+        return [_view(t) for t in rows]
+
+
+def tickets_for_sender(sender_id: str, limit: int = 10) -> List[TicketView]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at.desc()).limit(limit)
+        ).scalars()
+        return [_view(t) for t in rows]
+
+
+def add_message(reference: str, author: str, text: str, *, agent_id: Optional[int] = None,
+                agent_name: Optional[str] = None) -> int:
+    """Record a reply on a ticket; agent replies move it to 'pending' (waiting on the customer)."""
+    from bot.store.models import TicketMessage
+
+    with session_scope() as session:
+        ticket = session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
+        if ticket is None:
+            raise LookupError(reference)
+        message = TicketMessage(ticket=ticket, author=author, text=text.strip(), agent_id=agent_id, agent_name=agent_name)
+        session.add(message)
+        if author == "agent" and ticket.status == TicketStatus.open:
+            ticket.status = TicketStatus.pending
+        ticket.updated_at = utcnow()
+        session.flush()
+        return message.id
+
+
+def mark_delivered(message_id: int, error: Optional[str] = None) -> None:
+    from bot.store.models import TicketMessage
+
+    with session_scope() as session:
+        message = session.get(TicketMessage, message_id)
+        if message is not None:
+            message.delivered = error is None
+            message.delivery_error = error
+
+
+def ticket_messages(reference: str) -> List[dict]:
+    from bot.store.models import TicketMessage
+
+    with session_scope() as session:
+        rows = session.execute(
+            select(TicketMessage).join(Ticket).where(Ticket.reference == reference).order_by(TicketMessage.id)
+        ).scalars()
+        return [{"id": m.id, "author": m.author, "agent": m.agent_name, "text": m.text, "delivered": m.delivered,
+                 "delivery_error": m.delivery_error, "created_at": m.created_at.isoformat() + "Z"} for m in rows]

@@ -27,6 +27,7 @@ def test_lookup_shows_status_carrier_tracking_and_eta(store):
         SlotSet("order_lookup_failures", 0),
         SlotSet("order_number", "100234"),
         SlotSet("email", "alice@example.com"),
+        SlotSet("order_value", 126.0),
     ]
     answer = texts(messages)
     assert "Status: shipped with UPS." in answer
@@ -104,12 +105,16 @@ def _confirmation_events():
 
 def test_cancel_after_confirmation(store):
     slots = {"order_number": "100235", "email": "bob@example.com", "order_result": "confirm_cancel"}
-    events, messages = run(ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events()))
+    events, messages = run(
+        ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events())
+    )
     assert events == [SlotSet("order_result", "cancelled")]
     assert "order 100235 is cancelled" in messages[0]["text"]
     assert "$119.00" in messages[0]["text"]
     # A second confirmation finds it already cancelled.
-    events, messages = run(ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events()))
+    events, messages = run(
+        ActionCancelOrder(), tracker(slots, text="yes", intent="affirm", events=_confirmation_events())
+    )
     assert events == [SlotSet("order_result", "not_cancellable")]
     assert "already cancelled" in messages[0]["text"]
 
@@ -151,8 +156,16 @@ def test_database_failure_gets_an_apology_not_a_trace(monkeypatch):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("100234", "100234"), ("#100234", "100234"), ("it's 100 234", "100234"), ("order no. 100234.", "100234"),
-     ("10023", None), ("1002345", None), ("100234 or 100235", None), ("abc", None)],
+    [
+        ("100234", "100234"),
+        ("#100234", "100234"),
+        ("it's 100 234", "100234"),
+        ("order no. 100234.", "100234"),
+        ("10023", None),
+        ("1002345", None),
+        ("100234 or 100235", None),
+        ("abc", None),
+    ],
 )
 def test_extract_order_number(raw, expected):
     assert extract_order_number(raw) == expected
@@ -160,8 +173,13 @@ def test_extract_order_number(raw, expected):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("Alice@Example.com", "alice@example.com"), ("it's <bob@example.com>.", "bob@example.com"),
-     ("mailto:carol@example.com", "carol@example.com"), ("alice at example dot com", None), ("a@b", None)],
+    [
+        ("Alice@Example.com", "alice@example.com"),
+        ("it's <bob@example.com>.", "bob@example.com"),
+        ("mailto:carol@example.com", "carol@example.com"),
+        ("alice at example dot com", None),
+        ("a@b", None),
+    ],
 )
 def test_extract_email(raw, expected):
     assert extract_email(raw) == expected
@@ -169,8 +187,9 @@ def test_extract_email(raw, expected):
 
 def test_form_validation_explains_bad_values():
     validator = ValidateOrderStatusForm()
-    from rasa_sdk.executor import CollectingDispatcher
     import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
 
     dispatcher = CollectingDispatcher()
     result = asyncio.run(validator.validate_order_number("my order", dispatcher, tracker(), {}))

@@ -12,9 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.session import ActionSessionStart
 from actions.tickets import ActionCheckTicket, ActionOpenTicket, ValidateOpenTicketForm, ValidateTicketStatusForm
 from bot.store.tickets import get_ticket
-from tests.trackers import run, texts, tracker
+from tests.trackers import run, tracker
 
-TICKET = {"ticket_subject": "Lamp arrived broken", "ticket_description": "The base is cracked, please help", "email": "carol@example.com"}
+TICKET = {
+    "ticket_subject": "Lamp arrived broken",
+    "ticket_description": "The base is cracked, please help",
+    "email": "carol@example.com",
+}
 
 
 def test_open_ticket_stores_everything_and_gives_the_reference(store):
@@ -28,7 +32,12 @@ def test_open_ticket_stores_everything_and_gives_the_reference(store):
     ]
     ticket = get_ticket(reference)
     assert (ticket.subject, ticket.email, ticket.channel, ticket.sender_id, ticket.status) == (
-        "Lamp arrived broken", "carol@example.com", "telegram", "conv-1", "open")
+        "Lamp arrived broken",
+        "carol@example.com",
+        "telegram",
+        "conv-1",
+        "open",
+    )
     assert ticket.priority == "high"  # "broken" in the customer's words
     assert "carol@example.com" in messages[0]["text"]
 
@@ -73,9 +82,13 @@ def test_unknown_ticket(store):
     assert messages[0]["ticket_reference"] == "T-999999"
 
 
-@pytest.mark.parametrize("raw, expected", [("t-12", "T-000012"), ("T 000123", "T-000123"), ("#T-000045", "T-000045"), ("ticket", None)])
+@pytest.mark.parametrize(
+    "raw, expected", [("t-12", "T-000012"), ("T 000123", "T-000123"), ("#T-000045", "T-000045"), ("ticket", None)]
+)
 def test_reference_validation(raw, expected):
-    result = asyncio.run(ValidateTicketStatusForm().validate_ticket_reference(raw, CollectingDispatcher(), tracker(), {}))
+    result = asyncio.run(
+        ValidateTicketStatusForm().validate_ticket_reference(raw, CollectingDispatcher(), tracker(), {})
+    )
     assert result == {"ticket_reference": expected}
 
 
@@ -83,17 +96,26 @@ def test_subject_and_description_validation():
     form = ValidateOpenTicketForm()
     dispatcher = CollectingDispatcher()
     assert asyncio.run(form.validate_ticket_subject("ok", dispatcher, tracker(), {})) == {"ticket_subject": None}
-    assert asyncio.run(form.validate_ticket_description("no", dispatcher, tracker(), {})) == {"ticket_description": None}
+    assert asyncio.run(form.validate_ticket_description("no", dispatcher, tracker(), {})) == {
+        "ticket_description": None
+    }
     assert len(dispatcher.messages) == 2
     assert asyncio.run(form.validate_ticket_subject("  Refund missing ", dispatcher, tracker(), {})) == {
-        "ticket_subject": "Refund missing"}
+        "ticket_subject": "Refund missing"
+    }
 
 
 def test_session_start_copies_identity_and_trusts_only_verified_emails():
     meta = {"customer": {"channel": "slack", "id": "U123", "name": "Alice", "email": "Alice@Example.com"}}
     events, _ = run(ActionSessionStart(), tracker({"session_started_metadata": meta, "order_lookup_failures": 2}))
     assert events[0]["event"] == "session_started"
-    assert events[-1] == {"event": "action", "name": "action_listen", "policy": None, "confidence": None, "timestamp": None}
+    assert events[-1] == {
+        "event": "action",
+        "name": "action_listen",
+        "policy": None,
+        "confidence": None,
+        "timestamp": None,
+    }
     assert SlotSet("order_lookup_failures", 2) in events  # carried over
     assert SlotSet("customer_name", "Alice") in events
     assert SlotSet("customer_email", "alice@example.com") in events

@@ -44,7 +44,9 @@ def test_cancel_only_processing_orders(store):
 
 
 def test_ticket_lifecycle(store):
-    ticket = open_ticket("Refund missing", "Returned it two weeks ago", "Alice@example.com", channel="slack", sender_id="s")
+    ticket = open_ticket(
+        "Refund missing", "Returned it two weeks ago", "Alice@example.com", channel="slack", sender_id="s"
+    )
     assert ticket.reference.startswith("T-") and len(ticket.reference) == 8
     assert ticket.email == "alice@example.com"
     assert get_ticket(ticket.reference.lower()).subject == "Refund missing"

@@ -1,0 +1,1 @@
+"""The agent desk: login, queue, conversation view with context, replies, notes, hand-back."""

@@ -1,0 +1,193 @@
+"""Agent accounts and desk sessions.
+
+Passwords are hashed with scrypt (a memory-hard key-derivation function from the standard
+library) with a per-password salt; the stored string carries its parameters so they can be
+raised later without breaking old hashes. Session cookies are random 256-bit tokens of which
+only a SHA-256 digest is stored, so a database leak does not leak live sessions. Sessions
+expire after DESK_SESSION_HOURS and after DESK_IDLE_MINUTES without activity.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import func, select, update
+
+from bot.settings import env
+from bot.store.db import session_scope
+from bot.store.handoff import Agent, AgentRole, AgentSession
+from bot.store.models import utcnow
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 10
+
+
+class AuthError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == AgentRole.admin.value
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "email": self.email, "name": self.name, "role": self.role, "active": self.active}
+
+
+def _view(agent: Agent) -> AgentView:
+    return AgentView(agent.id, agent.email, agent.name, agent.role.value, agent.active)
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    enc = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${enc(salt)}${enc(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+# A real hash to compare against when the email is unknown, so response time does not tell
+# an attacker which emails are agents.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+def add_agent(email: str, name: str, password: str, role: str = "agent") -> AgentView:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AuthError("An agent needs an email address to log in with.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    with session_scope() as session:
+        if session.execute(select(Agent).where(func.lower(Agent.email) == email)).scalar_one_or_none():
+            raise AuthError(f"An agent with the email {email} already exists.")
+        agent = Agent(
+            email=email, name=name.strip() or email, role=AgentRole(role), password_hash=hash_password(password)
+        )
+        session.add(agent)
+        session.flush()
+        return _view(agent)
+
+
+def set_password(email: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    with session_scope() as session:
+        agent = session.execute(select(Agent).where(func.lower(Agent.email) == email.lower())).scalar_one_or_none()
+        if agent is None:
+            raise AuthError(f"No agent with the email {email}.")
+        agent.password_hash = hash_password(password)
+        session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(revoked=True))
+
+
+def set_active(email: str, active: bool) -> AgentView:
+    with session_scope() as session:
+        agent = session.execute(select(Agent).where(func.lower(Agent.email) == email.lower())).scalar_one_or_none()
+        if agent is None:
+            raise AuthError(f"No agent with the email {email}.")
+        agent.active = active
+        if not active:
+            session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(revoked=True))
+        return _view(agent)
+
+
+def list_agents() -> List[AgentView]:
+    with session_scope() as session:
+        return [_view(a) for a in session.execute(select(Agent).order_by(Agent.name)).scalars()]
+
+
+def authenticate(email: str, password: str) -> Optional[AgentView]:
+    with session_scope() as session:
+        agent = session.execute(
+            select(Agent).where(func.lower(Agent.email) == (email or "").strip().lower())
+        ).scalar_one_or_none()
+        if agent is None or not agent.active:
+            verify_password(password or "", _DUMMY_HASH)
+            return None
+        return _view(agent) if verify_password(password or "", agent.password_hash) else None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_hours() -> float:
+    return env("DESK_SESSION_HOURS", float, 12.0)
+
+
+def idle_minutes() -> float:
+    return env("DESK_IDLE_MINUTES", float, 60.0)
+
+
+def start_session(agent_id: int) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with session_scope() as session:
+        session.add(
+            AgentSession(
+                token_hash=_digest(token),
+                agent_id=agent_id,
+                created_at=now,
+                last_used_at=now,
+                expires_at=now + dt.timedelta(hours=session_hours()),
+            )
+        )
+        session.execute(update(Agent).where(Agent.id == agent_id).values(last_seen_at=now))
+    return token
+
+
+def agent_for_session(token: Optional[str], touch: bool = True) -> Optional[AgentView]:
+    """The agent behind a session cookie, or None if missing, expired, idle or revoked."""
+    if not token:
+        return None
+    now = utcnow()
+    with session_scope() as session:
+        row = session.execute(
+            select(AgentSession).where(AgentSession.token_hash == _digest(token))
+        ).scalar_one_or_none()
+        if row is None or row.revoked or row.expires_at <= now or not row.agent.active:
+            return None
+        if now - row.last_used_at > dt.timedelta(minutes=idle_minutes()):
+            row.revoked = True
+            return None
+        if touch:
+            row.last_used_at = now
+            row.agent.last_seen_at = now
+        return _view(row.agent)
+
+
+def end_session(token: Optional[str]) -> None:
+    if token:
+        with session_scope() as session:
+            session.execute(update(AgentSession).where(AgentSession.token_hash == _digest(token)).values(revoked=True))
+
+
+def mark_seen(agent_id: int) -> None:
+    with session_scope() as session:
+        session.execute(update(Agent).where(Agent.id == agent_id).values(last_seen_at=utcnow()))

@@ -1,0 +1,108 @@
+"""The context package an agent sees next to a conversation: who the customer is, their
+orders and tickets, earlier conversations, why the bot handed over, what the knowledge base
+tried and how it was rated, and a short summary. Everything the customer should not have to
+repeat."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+
+from bot.handoff import service
+from bot.handoff.service import HandoffView
+from bot.handoff.transcript import summarize, transcript
+from bot.store.db import session_scope
+from bot.store.orders import orders_for_email
+from bot.store.tickets import tickets_for_email, tickets_for_sender
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() + "Z" if value else None
+
+
+def knowledge_activity(sender_id: str, limit: int = 20) -> List[Dict[str, Any]]:
+    """Knowledge-base questions in this conversation, with the article tried and its rating."""
+    from bot.store.knowledge import KBFeedback, KBQuery
+
+    with session_scope() as session:
+        queries = (
+            session.execute(
+                select(KBQuery).where(KBQuery.sender_id == sender_id).order_by(KBQuery.id.desc()).limit(limit)
+            )
+            .scalars()
+            .all()
+        )
+        feedback = session.execute(select(KBFeedback).where(KBFeedback.sender_id == sender_id)).scalars().all()
+        rated = {f.query_id: f.helpful for f in feedback if f.query_id is not None}
+        return [
+            {
+                "query": q.query,
+                "outcome": q.outcome,
+                "doc_id": q.doc_id,
+                "score": round(q.score, 3) if q.score is not None else None,
+                "helpful": rated.get(q.id),
+                "at": _iso(q.created_at),
+            }
+            for q in reversed(queries)
+        ]
+
+
+def _order(o) -> Dict[str, Any]:
+    return {
+        "number": o.number,
+        "status": o.status,
+        "total": f"{o.total:.2f} {o.currency}",
+        "placed_at": _iso(o.placed_at),
+        "carrier": o.carrier,
+        "tracking_number": o.tracking_number,
+        "items": [f"{i.quantity} × {i.name}" for i in o.items],
+    }
+
+
+def _ticket(t) -> Dict[str, Any]:
+    return {
+        "reference": t.reference,
+        "subject": t.subject,
+        "status": t.status,
+        "priority": t.priority,
+        "channel": t.channel,
+        "created_at": _iso(t.created_at),
+        "updated_at": _iso(t.updated_at),
+    }
+
+
+def build(
+    handoff: Optional[HandoffView], sender_id: str, events: List[Dict[str, Any]], slots: Dict[str, Any], sessions: int
+) -> Dict[str, Any]:
+    verified_email = (
+        slots.get("email") if slots.get("order_result") not in (None, "not_found", "too_many_failures") else None
+    )
+    if slots.get("customer_channel") == "slack" and slots.get("customer_email"):
+        verified_email = verified_email or slots.get("customer_email")
+    email = verified_email or slots.get("email") or slots.get("customer_email")
+    tickets = {t.reference: t for t in tickets_for_sender(sender_id)}
+    if email:
+        tickets.update({t.reference: t for t in tickets_for_email(email)})
+    earlier = [h for h in service.history_for(sender_id, email) if not handoff or h.id != handoff.id]
+    return {
+        "customer": {
+            "channel": slots.get("customer_channel") or (handoff.channel if handoff else None),
+            "platform_id": slots.get("customer_id"),
+            "name": slots.get("customer_name"),
+            "email": email,
+            "email_verified": bool(verified_email),
+        },
+        "reason": handoff.reason_text if handoff else None,
+        "summary": summarize(events, slots, handoff.reason_text if handoff else ""),
+        "orders": [_order(o) for o in orders_for_email(email)] if email else [],
+        "tickets": [_ticket(t) for t in sorted(tickets.values(), key=lambda t: t.created_at, reverse=True)],
+        "earlier_handoffs": [h.as_dict() for h in earlier],
+        "earlier_sessions": max(0, sessions - 1),
+        "knowledge": knowledge_activity(sender_id),
+        "verified_order": slots.get("order_number") if verified_email else None,
+    }
+
+
+def transcript_entries(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [entry.as_dict() for entry in transcript(events)]

@@ -1,0 +1,46 @@
+"""Live updates for the desk (Server-Sent Events): an in-process publish/subscribe bus.
+
+The gate publishes customer messages, the desk API publishes agent actions, and the
+background loop publishes queue changes it sees in the database (including handoffs opened
+by the action server, another process). Each subscriber has a bounded queue: a desk tab that
+stops reading loses old events (and re-syncs from the API on reconnect), never memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Dict, Set
+
+logger = logging.getLogger(__name__)
+
+
+class EventBus:
+    def __init__(self, queue_size: int = 500) -> None:
+        self._subscribers: Set[asyncio.Queue] = set()
+        self._queue_size = queue_size
+
+    def subscribe(self) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue(self._queue_size)
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._subscribers.discard(queue)
+
+    def publish(self, kind: str, **data: Any) -> None:
+        event = {"type": kind, **data}
+        for queue in list(self._subscribers):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                logger.warning("desk: a live-update subscriber is too slow; dropping an event")
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscribers)
+
+
+def sse(event: Dict[str, Any]) -> str:
+    return f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"

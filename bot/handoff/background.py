@@ -1,0 +1,123 @@
+"""Work the Rasa server does on its own while customers wait.
+
+Every couple of seconds: tell the desk when the queue changed (handoffs are opened by the
+action server, another process, so the database is the source of truth); tell waiting
+customers their new place in line; alert agents in Slack about new handoffs and raise them
+again when nobody claims them; and if nobody can answer any more (agents went offline,
+business hours ended), turn the wait into a ticket instead of leaving the customer hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, Optional, Tuple
+
+from bot.handoff import service
+from bot.handoff.config import HandoffConfig
+from bot.handoff.runtime import HandoffRuntime
+from bot.settings import Settings, env
+from bot.store.db import run_sync
+
+logger = logging.getLogger(__name__)
+
+WHY = {"closed": "our team is outside business hours now", "no_agents": "no one from our team is available right now"}
+
+
+class SlackAlerts:
+    """Posts handoff alerts to a Slack channel with the Web API (slack-sdk)."""
+
+    def __init__(self, channel: str, token: str, base_url: Optional[str], desk_url: str) -> None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        kwargs: Dict[str, Any] = {"token": token}
+        if base_url:
+            kwargs["base_url"] = base_url.rstrip("/") + "/"
+        self.client = AsyncWebClient(**kwargs)
+        self.channel = channel
+        self.desk_url = desk_url
+
+    @classmethod
+    def from_env(cls, config: HandoffConfig, settings: Settings) -> Optional[SlackAlerts]:
+        token = env("SLACK_BOT_TOKEN")
+        if not config.alert_channel:
+            return None
+        if not token:
+            logger.warning("SLACK_ALERT_CHANNEL is set but SLACK_BOT_TOKEN is not: no Slack alerts")
+            return None
+        return cls(config.alert_channel, token, env("SLACK_API_URL"), f"{settings.base_url}/desk")
+
+    async def post(self, handoff: service.HandoffView, repeat: int) -> None:
+        link = f"{self.desk_url}#/handoff/{handoff.id}"
+        who = handoff.customer_name or handoff.customer_email or "A customer"
+        prefix = "<!here> Still waiting" if repeat else "New handoff"
+        wait = handoff.as_dict()["waiting_seconds"] // 60
+        text = (
+            f"{prefix}: {who} on {handoff.channel} needs a person"
+            + (f" (waiting {wait} min)" if repeat else "")
+            + f".\n*Why:* {handoff.reason_text}\n*Summary:* {handoff.summary or '-'}\n<{link}|Open in the desk>"
+        )
+        await self.client.chat_postMessage(channel=self.channel, text=text, unfurl_links=False)
+
+
+class BackgroundLoop:
+    def __init__(
+        self, runtime: HandoffRuntime, config: HandoffConfig, alerts: Optional[SlackAlerts], interval: float = 2.0
+    ) -> None:
+        self.runtime = runtime
+        self.config = config
+        self.alerts = alerts
+        self.interval = interval
+        self._snapshot: Tuple = ()
+        self._task: Optional[asyncio.Task] = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep serving; log and try again next tick
+                logger.exception("handoff background loop failed; retrying")
+            await asyncio.sleep(self.interval)
+
+    async def tick(self) -> None:
+        waiting = await run_sync(service.queue, True)
+        snapshot = tuple((h.id, h.status, h.agent_id) for h in waiting)
+        if snapshot != self._snapshot:
+            self._snapshot = snapshot
+            self.runtime.bus.publish("queue_changed", count=len(waiting))
+        queued = [h for h in waiting if h.status == "queued"]
+        if not queued:
+            return
+        unavailable = await run_sync(service.availability, self.config)
+        if unavailable:
+            for handoff in queued:
+                await self.runtime.ticket_instead(handoff, WHY[unavailable])
+            return
+        agents = await run_sync(service.online_agents, self.config)
+        for place, handoff in enumerate(sorted(queued, key=lambda h: (-h.priority, h.created_at, h.id)), start=1):
+            told = await run_sync(service.position_told, handoff.id)
+            if told is not None and told != place:
+                minutes = await run_sync(service.expected_wait_minutes, place, self.config, agents)
+                await self.runtime.tell_queue_position(handoff, place, minutes)
+            if told != place:
+                await run_sync(service.set_queue_position_told, handoff.id, place)
+        if self.alerts:
+            for handoff in await run_sync(service.alerts_due, self.config):
+                if await run_sync(service.record_alert, handoff.id, handoff.alerts_sent):
+                    try:
+                        await self.alerts.post(handoff, handoff.alerts_sent)
+                    except Exception as err:  # noqa: BLE001
+                        logger.error("handoff: Slack alert for handoff %s failed: %s", handoff.id, err)

@@ -1,0 +1,251 @@
+"""The handoff gate and the operations that change who owns a conversation, in the Rasa
+server process.
+
+Every customer message from every channel reaches Rasa through `agent.handle_message`; the
+gate wraps it. While a conversation has an open handoff the bot is never asked to answer:
+the message is parsed (so agents see the intent) and written to the tracker, the tracker
+stays paused, and the desk is told. The bot cannot speak in a conversation an agent owns,
+whatever Rasa's own state says (a session that expired and restarted, a "/restart").
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed, SlotSet, UserUttered
+
+from bot.desk.events import EventBus
+from bot.handoff import delivery, service, triggers
+from bot.handoff.config import HandoffConfig
+from bot.handoff.service import HandoffView
+from bot.handoff.transcript import Entry, as_text, summarize, transcript
+from bot.store.db import run_sync
+from bot.store.handoff import HandoffStatus
+from bot.store.tickets import open_ticket
+
+logger = logging.getLogger(__name__)
+
+STOP_WAITING = {"stop", "stop_waiting"}
+
+
+def _queue_text(place: int, minutes: int) -> str:
+    ahead = "You're next in line" if place == 1 else f"You're number {place} in line"
+    return f"{ahead}; the expected wait is about {minutes} minute{'s' if minutes != 1 else ''}. Everything you write here goes to the agent."
+
+
+class HandoffRuntime:
+    def __init__(self, agent: Any, config: HandoffConfig, bus: EventBus) -> None:
+        self.agent = agent
+        self.config = config
+        self.bus = bus
+        self._last_queue_reply: Dict[str, float] = {}
+
+    # ---- the gate ------------------------------------------------------------------------
+
+    def install(self) -> None:
+        original = self.agent.handle_message
+
+        async def gated(message: UserMessage) -> Optional[List[Dict[str, Any]]]:
+            return await self.handle_message(message, original)
+
+        self.agent.handle_message = gated
+
+    async def handle_message(
+        self, message: UserMessage, original: Callable[[UserMessage], Awaitable[Optional[List[Dict[str, Any]]]]]
+    ) -> Optional[List[Dict[str, Any]]]:
+        sender = message.sender_id
+        await run_sync(delivery.drain_outbox_into, message.output_channel, sender)
+        handoff = await run_sync(service.open_handoff_for, sender)
+        if handoff is not None:
+            await self._to_agent(message, handoff)
+            return self._collected(message)
+        result = await original(message)
+        opened = await run_sync(service.open_handoff_for, sender)
+        if opened is not None:  # the bot's turn handed over (the customer asked for a person)
+            self.bus.publish("queue", handoff=opened.as_dict())
+        else:
+            await self._check_triggers(sender, message.output_channel)
+        return (
+            self._collected(message)
+            if result is not None or isinstance(message.output_channel, CollectingOutputChannel)
+            else result
+        )
+
+    @staticmethod
+    def _collected(message: UserMessage) -> Optional[List[Dict[str, Any]]]:
+        channel = message.output_channel
+        return channel.messages if isinstance(channel, CollectingOutputChannel) else None
+
+    async def _to_agent(self, message: UserMessage, handoff: HandoffView) -> None:
+        """Record the customer's message for the agent; the bot stays silent."""
+        parse = await self.agent.processor.parse_message(message)
+        intent = (parse.get("intent") or {}).get("name")
+        async with self.agent.lock_store.lock(message.sender_id):
+            tracker = await self.agent.tracker_store.get_or_create_tracker(message.sender_id)
+            tracker.update(
+                UserUttered(
+                    message.text,
+                    parse.get("intent"),
+                    parse.get("entities"),
+                    parse,
+                    input_channel=message.input_channel,
+                    message_id=message.message_id,
+                    metadata=message.metadata,
+                )
+            )
+            if not tracker.is_paused():
+                tracker.update(ConversationPaused())
+            await self.agent.tracker_store.save(tracker)
+        entry = Entry("customer", message.text or "", time.time()).as_dict()
+        self.bus.publish("message", handoff_id=handoff.id, sender_id=message.sender_id, entry=entry)
+
+        if handoff.status == HandoffStatus.queued.value:
+            if intent in STOP_WAITING or (message.text or "").strip() == "/stop_waiting":
+                await self.stop_waiting(handoff, message.output_channel)
+                return
+            await self._queue_reply(handoff, message.output_channel)
+
+    async def _queue_reply(self, handoff: HandoffView, output: OutputChannel) -> None:
+        """Answer a waiting customer with their place in line (at most once a minute)."""
+        now = time.monotonic()
+        if now - self._last_queue_reply.get(handoff.sender_id, 0) < 60:
+            return
+        self._last_queue_reply[handoff.sender_id] = now
+        place = await run_sync(service.position, handoff.id) or 1
+        minutes = await run_sync(service.expected_wait_minutes, place, self.config)
+        text = "Thanks, I've passed that on. " + _queue_text(place, minutes)
+        event = await delivery.send(
+            self.agent,
+            handoff.sender_id,
+            handoff.channel,
+            text,
+            buttons=[{"title": "Stop waiting", "payload": "/stop_waiting"}],
+            deliver=False,
+        )
+        await output.send_response(handoff.sender_id, event.message())
+
+    async def _check_triggers(self, sender_id: str, output: OutputChannel) -> None:
+        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        if tracker is None or tracker.is_paused():
+            return
+        events = [e.as_dict() for e in tracker.events]
+        slots = tracker.current_slot_values()
+        trigger = triggers.evaluate(events, slots, self.config)
+        if trigger is None:
+            return
+        logger.info("handoff: %s for %s (%s)", trigger.reason, sender_id, trigger.detail)
+        await self._run_action(
+            sender_id,
+            "action_handoff",
+            output,
+            [SlotSet("handoff_reason", trigger.reason), SlotSet("handoff_detail", trigger.detail)],
+        )
+        opened = await run_sync(service.open_handoff_for, sender_id)
+        if opened is not None:
+            self.bus.publish("queue", handoff=opened.as_dict())
+
+    # ---- agents --------------------------------------------------------------------------
+
+    async def claimed(self, handoff: HandoffView, agent_name: str) -> None:
+        await delivery.send(
+            self.agent,
+            handoff.sender_id,
+            handoff.channel,
+            f"{agent_name} from our support team has joined the conversation and can see everything so far.",
+        )
+        self.bus.publish("queue", handoff=handoff.as_dict())
+
+    async def took_over(self, handoff: HandoffView, agent_name: str) -> None:
+        await delivery.append_events(self.agent, handoff.sender_id, [ConversationPaused()])
+        await self.claimed(handoff, agent_name)
+
+    async def agent_message(self, handoff: HandoffView, agent: Dict[str, Any], text: str) -> Dict[str, Any]:
+        event = await delivery.send(self.agent, handoff.sender_id, handoff.channel, text, author=agent, strict=True)
+        entry = Entry("agent", text, event.timestamp, agent=agent["name"]).as_dict()
+        self.bus.publish("message", handoff_id=handoff.id, sender_id=handoff.sender_id, entry=entry)
+        return entry
+
+    async def hand_back(self, handoff: HandoffView, agent_name: str) -> None:
+        """Resume the bot and let it know: it asks whether anything else is needed."""
+        await self._resume(handoff, "action_handed_back", {"handoff_agent_name": agent_name})
+        self.bus.publish("queue", handoff=handoff.as_dict())
+
+    async def stop_waiting(self, handoff: HandoffView, output: Optional[OutputChannel] = None) -> None:
+        closed = await run_sync(service.close, handoff.id, HandoffStatus.abandoned)
+        await self._resume(closed, "action_stopped_waiting", {}, output)
+        self.bus.publish("queue", handoff=closed.as_dict())
+
+    async def _run_action(self, sender_id: str, action: str, output: OutputChannel, before: List[Any]) -> None:
+        """Add `before` to the tracker, run `action`, then listen, under the conversation's lock.
+
+        Rasa's trigger_intent would need an invented intent in the NLU data; running the action
+        by name keeps the training data to what customers actually say.
+        """
+        async with self.agent.lock_store.lock(sender_id):
+            tracker = await self.agent.tracker_store.get_or_create_tracker(sender_id)
+            for event in before:
+                tracker.update(event)
+            await self.agent.tracker_store.save(tracker)
+            processor = self.agent.processor
+            prediction = PolicyPrediction.for_action_name(processor.domain, action, "handoff")
+            await processor.execute_action(sender_id, action, output, self.agent.nlg, prediction)
+            tracker = await self.agent.tracker_store.retrieve(sender_id)
+            if tracker is not None and not tracker.is_paused():
+                tracker.update(ActionExecuted("action_listen"))
+                await self.agent.tracker_store.save(tracker)
+
+    async def _resume(
+        self, handoff: HandoffView, action: str, slots: Dict[str, Any], output: Optional[OutputChannel] = None
+    ) -> None:
+        push = output
+        if push is None:
+            push = delivery.output_channel_for(handoff.channel, handoff.sender_id) or CollectingOutputChannel()
+        before = [ConversationResumed(), *(SlotSet(k, v) for k, v in slots.items())]
+        await self._run_action(handoff.sender_id, action, push, before)
+        if output is None and isinstance(push, CollectingOutputChannel):
+            for message in push.messages:  # a REST customer gets them with their next request
+                await run_sync(service.push_outbox, handoff.sender_id, message)
+
+    # ---- nobody can answer ---------------------------------------------------------------
+
+    async def ticket_instead(self, handoff: HandoffView, why: str) -> None:
+        """A waiting customer whom nobody can answer any more gets a ticket, not silence."""
+        tracker = await self.agent.tracker_store.retrieve(handoff.sender_id)
+        events = [e.as_dict() for e in tracker.events] if tracker else []
+        text = as_text(transcript(events))
+        slots = tracker.current_slot_values() if tracker else {}
+        ticket = await run_sync(
+            open_ticket,
+            f"Handoff: {handoff.reason_text}"[:200],
+            f"{summarize(events, slots, handoff.reason_text)}\n\nTranscript:\n{text}",
+            slots.get("email") or handoff.customer_email,
+            channel=handoff.channel,
+            sender_id=handoff.sender_id,
+            priority="high",
+        )
+        closed = await run_sync(service.close, handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
+        await delivery.send(
+            self.agent,
+            handoff.sender_id,
+            handoff.channel,
+            f"I'm sorry, {why}. I've opened ticket {ticket.reference} with our whole conversation, so you won't "
+            "have to repeat anything; the answer will come right here in this chat.",
+        )
+        await delivery.append_events(self.agent, handoff.sender_id, [ConversationResumed()])
+        self.bus.publish("queue", handoff=closed.as_dict())
+
+    async def reply_to_ticket(self, sender_id: str, channel: str, agent: Dict[str, Any], text: str) -> None:
+        await delivery.send(self.agent, sender_id, channel, text, author=agent, strict=True)
+
+    async def tell_queue_position(self, handoff: HandoffView, place: int, minutes: int) -> None:
+        await delivery.send(
+            self.agent,
+            handoff.sender_id,
+            handoff.channel,
+            _queue_text(place, minutes),
+            buttons=[{"title": "Stop waiting", "payload": "/stop_waiting"}],
+        )

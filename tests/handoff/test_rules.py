@@ -1,0 +1,275 @@
+"""Ownership rules, triggers, business hours and the no-agent path (store on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+
+import pytest
+
+from bot.desk import auth
+from bot.handoff import service, triggers
+from bot.handoff.config import HandoffConfig
+from bot.handoff.escalation import escalate
+from bot.handoff.hours import BusinessHours
+from bot.handoff.service import HandoffError
+from bot.store.handoff import HandoffStatus
+from bot.store.models import utcnow
+from bot.store.tickets import get_ticket
+
+CONFIG = HandoffConfig(
+    after_failed_understandings=2,
+    after_unhelpful_answers=2,
+    on_frustration=True,
+    topics=("billing dispute",),
+    order_value=500.0,
+    hours=BusinessHours.parse("always"),
+    online_window_seconds=90,
+    default_handle_minutes=4.0,
+    queue_update_seconds=60,
+    alert_channel=None,
+    alert_repeat_seconds=120,
+    alert_max=5,
+)
+
+
+def _agent(email="ann@example.com", name="Ann", role="agent"):
+    return auth.add_agent(email, name, "a long enough password", role)
+
+
+def _online(agent_id: int) -> None:
+    auth.mark_seen(agent_id)
+
+
+# ---- ownership ---------------------------------------------------------------------------
+
+
+def test_one_open_handoff_per_conversation(store):
+    first = service.create("conv", "webchat", "customer_request")
+    again = service.create("conv", "webchat", "frustration")
+    assert again.id == first.id and again.reason == "customer_request"
+
+
+def test_only_one_agent_can_claim(store):
+    ann, bob = _agent(), _agent("bob@example.com", "Bob")
+    handoff = service.create("conv", "slack", "customer_request")
+    results = []
+
+    def try_claim(agent_id):
+        try:
+            results.append(("won", service.claim(handoff.id, agent_id).agent_id))
+        except HandoffError as err:
+            results.append(("lost", str(err)))
+
+    threads = [threading.Thread(target=try_claim, args=(a.id,)) for a in (ann, bob)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(r[0] for r in results) == ["lost", "won"]
+    winner = service.get(handoff.id)
+    assert winner.status == "assigned" and winner.agent_id in (ann.id, bob.id)
+
+
+def test_agent_cannot_write_before_claiming_or_into_someone_elses(store):
+    ann, bob = _agent(), _agent("bob@example.com", "Bob")
+    handoff = service.create("conv", "telegram", "customer_request")
+    with pytest.raises(HandoffError, match="Claim this conversation"):
+        service.require_owner(handoff.id, ann.id)
+    service.claim(handoff.id, ann.id)
+    assert service.require_owner(handoff.id, ann.id).agent_id == ann.id
+    with pytest.raises(HandoffError) as err:
+        service.require_owner(handoff.id, bob.id)
+    assert err.value.status == 403
+
+
+def test_takeover_of_a_bot_conversation_and_hand_back(store):
+    ann, bob = _agent(), _agent("bob@example.com", "Bob")
+    taken = service.takeover("conv", "webchat", ann.id)
+    assert (taken.status, taken.reason, taken.agent_id) == ("assigned", "agent_takeover", ann.id)
+    with pytest.raises(HandoffError, match="Ann already owns"):
+        service.takeover("conv", "webchat", bob.id)
+    with pytest.raises(HandoffError):
+        service.close(taken.id, HandoffStatus.resolved, agent_id=bob.id)
+    closed = service.close(taken.id, HandoffStatus.resolved, agent_id=ann.id)
+    assert closed.status == "resolved" and service.open_handoff_for("conv") is None
+    with pytest.raises(HandoffError):  # already back with the bot
+        service.require_owner(taken.id, ann.id)
+
+
+def test_queue_order_priority_then_age_and_wait_estimate(store):
+    ann = _agent()
+    _online(ann.id)
+    a = service.create("a", "rest", "customer_request")
+    b = service.create("b", "rest", "customer_request")
+    urgent = service.create("c", "rest", "topic", priority=2)
+    assert [h.id for h in service.queue(False)] == [urgent.id, a.id, b.id]
+    assert service.position(b.id) == 3
+    assert service.expected_wait_minutes(3, CONFIG) == 12  # 3 x 4 min default, one agent
+
+
+def test_ratings_are_linked_to_the_agent(store):
+    ann = _agent()
+    handoff = service.create("conv", "rest", "customer_request")
+    service.claim(handoff.id, ann.id)
+    service.close(handoff.id, HandoffStatus.resolved, agent_id=ann.id)
+    service.record_rating("conv", "rest", 5)
+    service.record_rating("other", "rest", 2)
+    stats = service.rating_stats()
+    assert stats["count"] == 2 and stats["average"] == 3.5 and stats["low_ratings"] == 1
+    assert stats["by_agent"]["Ann"] == {"count": 1, "average": 5.0}
+    with pytest.raises(ValueError):
+        service.record_rating("conv", "rest", 6)
+
+
+def test_outbox_delivers_once(store):
+    service.push_outbox("conv", {"text": "hello from Ann"})
+    assert service.pop_outbox("conv") == [{"text": "hello from Ann"}]
+    assert service.pop_outbox("conv") == []
+
+
+# ---- who can answer: business hours and online agents ------------------------------------
+
+
+def test_business_hours_parsing_and_checks():
+    hours = BusinessHours.parse("mon-fri 09:00-18:00; sat 10:00-14:00", "America/New_York")
+    tuesday_noon = dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC)  # 12:00 in New York
+    tuesday_night = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)  # 21:00
+    sunday = dt.datetime(2026, 11, 29, 17, 0, tzinfo=dt.UTC)
+    saturday_morning = dt.datetime(2026, 11, 28, 16, 0, tzinfo=dt.UTC)  # 11:00
+    assert hours.is_open(tuesday_noon) and hours.is_open(saturday_morning)
+    assert not hours.is_open(tuesday_night) and not hours.is_open(sunday)
+    assert BusinessHours.parse("always").is_open(sunday)
+    with pytest.raises(ValueError):
+        BusinessHours.parse("weekdays 9-5")
+    from zoneinfo import ZoneInfoNotFoundError
+
+    with pytest.raises(ZoneInfoNotFoundError):
+        BusinessHours.parse("mon 09:00-17:00", "Mars/Olympus")
+
+
+def test_nobody_online_means_no_agents(store):
+    ann = _agent()
+    assert service.availability(CONFIG) == "no_agents"
+    _online(ann.id)
+    assert service.availability(CONFIG) is None
+    later = utcnow() + dt.timedelta(seconds=CONFIG.online_window_seconds + 5)
+    assert service.availability(CONFIG, later) == "no_agents"
+    closed = dataclasses.replace(CONFIG, hours=BusinessHours.parse("sun 00:00-00:01"))
+    assert service.availability(closed) == "closed"
+
+
+def _events(*turns):
+    events = []
+    for text, intent, actions in turns:
+        events.append({"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}})
+        events += [{"event": "action", "name": a} for a in actions]
+        events.append({"event": "action", "name": "action_listen"})
+    return events
+
+
+def test_escalation_queues_when_an_agent_is_online(store):
+    ann = _agent()
+    _online(ann.id)
+    events = _events(
+        ("where is my order", "check_order", ["order_status_form"]), ("I want a person", "request_human", [])
+    )
+    outcome = escalate(CONFIG, "conv", "webchat", "customer_request", "", events, {"customer_name": "Zoe"})
+    assert outcome.paused and "You're next in line" in outcome.text
+    handoff = service.open_handoff_for("conv")
+    assert handoff.status == "queued" and handoff.customer_name == "Zoe"
+    assert "where an order is" in handoff.summary and "talking to a person" in handoff.summary
+
+
+def test_no_agent_path_opens_a_ticket_with_the_transcript(store):
+    events = _events(("my refund never came", "faq", ["action_answer_from_kb"]), ("human please", "request_human", []))
+    outcome = escalate(CONFIG, "conv-7", "telegram", "customer_request", "", events, {"email": "dave@example.com"})
+    assert not outcome.paused and outcome.ticket_reference
+    assert "answer right here in this chat (and by email to dave@example.com)" in outcome.text
+    ticket = get_ticket(outcome.ticket_reference)
+    assert ticket.channel == "telegram" and ticket.sender_id == "conv-7" and ticket.priority == "high"
+    assert "Customer: my refund never came" in ticket.description
+    assert service.open_handoff_for("conv-7") is None  # the bot keeps the conversation
+    assert service.latest_for("conv-7").status == "ticketed"
+
+
+# ---- triggers ----------------------------------------------------------------------------
+
+
+def test_two_failed_understandings_in_a_row():
+    one = _events(("blorp", "nlu_fallback", ["action_answer_from_kb"]))
+    assert triggers.evaluate(one, {}, CONFIG) is None
+    two = one + _events(("zzzz qqq", "faq", ["action_answer_from_kb"]))
+    two[-2:-1] = [{"event": "slot", "name": "kb_outcome", "value": "no_answer"}, two[-2]]
+    assert triggers.evaluate(two, {}, CONFIG).reason == "failed_understanding"
+    recovered = one + _events(("where is my order", "check_order", ["order_status_form"]))
+    assert triggers.evaluate(recovered, {}, CONFIG) is None
+
+
+def test_failures_before_a_previous_handoff_do_not_count():
+    events = _events(("blorp", "nlu_fallback", ["action_answer_from_kb"]))
+    events += [{"event": "action", "name": "action_handoff"}, {"event": "pause"}, {"event": "resume"}]
+    events += _events(("xyzzy", "nlu_fallback", ["action_answer_from_kb"]))
+    assert triggers.evaluate(events, {}, CONFIG) is None
+
+
+def test_unhelpful_answers_trigger_on_the_second_no():
+    events = _events(("no", "kb_feedback", ["action_kb_feedback"]))
+    events.insert(-1, {"event": "slot", "name": "kb_unhelpful_count", "value": 2.0})
+    assert triggers.evaluate(events, {"kb_unhelpful_count": 2.0}, CONFIG).reason == "unhelpful_answers"
+    assert triggers.evaluate(events, {"kb_unhelpful_count": 1.0}, CONFIG) is None
+    off = dataclasses.replace(CONFIG, after_unhelpful_answers=0)
+    assert triggers.evaluate(events, {"kb_unhelpful_count": 2.0}, off) is None
+
+
+def test_topic_and_high_value_order():
+    topic = _events(("I want to open a billing dispute about a charge", "open_ticket", ["open_ticket_form"]))
+    assert triggers.evaluate(topic, {}, CONFIG).reason == "topic"
+    problem = _events(("my order arrived broken", "open_ticket", ["open_ticket_form"]))
+    assert (
+        triggers.evaluate(problem, {"order_value": 799.0, "order_number": "100240"}, CONFIG).reason
+        == "high_value_order"
+    )
+    assert triggers.evaluate(problem, {"order_value": 120.0}, CONFIG) is None
+    question = _events(("where is it", "check_order", ["order_status_form"]))
+    assert triggers.evaluate(question, {"order_value": 799.0}, CONFIG) is None
+
+
+def test_a_turn_that_already_handed_over_fires_nothing():
+    events = _events(
+        ("blorp", "nlu_fallback", ["action_answer_from_kb"]), ("get me a human", "request_human", ["action_handoff"])
+    )
+    assert triggers.evaluate(events, {}, CONFIG) is None
+
+
+# ---- accounts ----------------------------------------------------------------------------
+
+
+def test_passwords_sessions_and_roles(store):
+    ann = _agent(role="admin")
+    assert ann.is_admin
+    assert auth.authenticate("ANN@example.com", "a long enough password").id == ann.id
+    assert auth.authenticate("ann@example.com", "wrong password!") is None
+    assert auth.authenticate("nobody@example.com", "a long enough password") is None
+    with pytest.raises(auth.AuthError):
+        auth.add_agent("x@example.com", "X", "short")
+    token = auth.start_session(ann.id)
+    assert auth.agent_for_session(token).email == "ann@example.com"
+    assert auth.agent_for_session(token + "x") is None
+    auth.end_session(token)
+    assert auth.agent_for_session(token) is None
+    token = auth.start_session(ann.id)
+    auth.set_active("ann@example.com", False)
+    assert auth.agent_for_session(token) is None
+
+
+def test_password_hash_is_scrypt_and_salted():
+    first, second = auth.hash_password("same password"), auth.hash_password("same password")
+    assert first.startswith("scrypt$") and first != second
+    assert auth.verify_password("same password", first) and not auth.verify_password("other", first)
+
+
+def test_idle_sessions_expire(store, monkeypatch):
+    ann = _agent()
+    token = auth.start_session(ann.id)
+    monkeypatch.setenv("DESK_IDLE_MINUTES", "0")
+    assert auth.agent_for_session(token) is None
