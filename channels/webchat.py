@@ -1,13 +1,331 @@
-"""The webchat channel (not built yet)."""
+"""The website chat widget channel: Socket.IO on the Rasa server's own port.
+
+Speaks the protocol of Rasa's `socketio` channel (`session_request` → `session_confirm`,
+`user_uttered` → `bot_uttered`), so rasa-webchat and similar clients work too, and adds what our
+widget needs to survive reloads and dropped connections:
+
+- the session id the browser keeps is the Rasa sender id, and a socket joins the session's room
+  (awaited: Rasa 3.6's own channel forgets to, and with python-socketio 5.x its replies are lost);
+- on `session_request` the server sends a `history` event restored from the tracker store; a
+  client reconnecting passes `since` (the newest server timestamp it has) and gets what it missed;
+- `typing` events bracket the assistant's work, `user_message` echoes a customer's message to every
+  tab of the session, and each `bot_uttered` carries `{id, ts}` as a second argument.
+
+`output_channel_for(sender_id)` lets code outside a request (human handoff) reach a session: in the
+server process through its Socket.IO server, elsewhere through Redis when SOCKETIO_REDIS_URL is set.
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Union
 
-from rasa.core.channels.channel import InputChannel
+import socketio
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
 
-from bot.settings import Settings
+from bot.settings import Settings, env, env_bool
+from channels import webchat_messages as wm
+from channels import webchat_static, webchat_transport
+
+logger = logging.getLogger(__name__)
+
+BOT_EVENT = "bot_uttered"
+USER_EVENT = "user_uttered"
+
+Emit = Callable[[str, Any, str], Awaitable[Any]]
+
+
+def _origins(raw: str) -> Union[str, List[str]]:
+    origins = [origin.strip() for origin in raw.split(",") if origin.strip()]
+    if not origins or "*" in origins:
+        return "*"
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ValueError(f"an origin looks like https://shop.example.com, got {origin!r}")
+    return origins
+
+
+@dataclass(frozen=True)
+class WebchatConfig:
+    enabled: bool = True
+    cors_origins: Union[str, Sequence[str]] = "*"
+    redis_url: Optional[str] = None
+    demo_page: bool = True
+
+    @classmethod
+    def from_env(cls) -> WebchatConfig:
+        return cls(
+            enabled=env_bool("WEBCHAT_ENABLED", True),
+            cors_origins=env("WEBCHAT_CORS_ORIGINS", _origins, "*"),
+            redis_url=env("SOCKETIO_REDIS_URL"),
+            demo_page=env_bool("WEBCHAT_DEMO_PAGE", True),
+        )
+
+
+# --- output ------------------------------------------------------------------------------------------
+
+
+class WebchatOutput(OutputChannel):
+    """Sends bot messages to every socket of a session (its room), in order, never raising."""
+
+    @classmethod
+    def name(cls) -> str:
+        return wm.CHANNEL_NAME
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """One Rasa bot message (a `BotUttered.message()`, with its timestamp) → `bot_uttered` events.
+
+        Code pushing a message that is also written to the tracker (handoff) should call this with
+        the event's `message()`, so the live copy and the history copy share an id.
+        """
+        for index, payload in enumerate(wm.socket_payloads(message)):
+            meta = wm.message_meta(message, index)
+            try:
+                await self._emit(BOT_EVENT, (payload, meta), recipient_id)
+            except Exception:
+                # The message is in the tracker: the client gets it from the history when it reconnects.
+                logger.exception("webchat: could not deliver bot message %s to session %s", meta["id"], recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {**kwargs, "text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_response(recipient_id, {**kwargs, "text": text, "buttons": buttons})
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_response(recipient_id, {**kwargs, "text": text, "quick_replies": quick_replies})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {**kwargs, "image": image})
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        await self.send_response(recipient_id, {**kwargs, "attachment": attachment})
+
+    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {**kwargs, "elements": list(elements)})
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {**kwargs, "custom": json_message})
+
+
+def _server_emit(sio: socketio.AsyncServer) -> Emit:
+    return lambda event, data, room: sio.emit(event, data, room=room)
+
+
+_running_server: Optional[socketio.AsyncServer] = None
+_redis_emitter: Optional[socketio.AsyncRedisManager] = None
+
+
+def output_channel_for(sender_id: str) -> OutputChannel:
+    """An output channel that reaches the widget session `sender_id` from outside a request.
+
+    In the Rasa server process it emits through the running Socket.IO server (and so, with
+    SOCKETIO_REDIS_URL, to sockets on every server); in another process it needs SOCKETIO_REDIS_URL.
+    """
+    global _redis_emitter
+    if _running_server is not None:
+        return WebchatOutput(_server_emit(_running_server))
+    redis_url = WebchatConfig.from_env().redis_url
+    if not redis_url:
+        raise RuntimeError(
+            f"Cannot reach webchat session {sender_id!r}: the webchat channel is not running in this "
+            "process and SOCKETIO_REDIS_URL is not set."
+        )
+    if _redis_emitter is None:
+        _redis_emitter = socketio.AsyncRedisManager(redis_url, channel=webchat_transport.REDIS_CHANNEL, write_only=True)
+    manager = _redis_emitter
+    return WebchatOutput(lambda event, data, room: manager.emit(event, data, namespace="/", room=room))
+
+
+# --- input -------------------------------------------------------------------------------------------
+
+
+class WebchatBlueprint(Blueprint):
+    """Registers, besides its own routes, the app-level ones: /socket.io/, the widget, the demo."""
+
+    def __init__(self, channel: WebchatInput, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.channel = channel
+
+    def register(self, app: Sanic, options: Dict[str, Any]) -> None:
+        channel: WebchatInput = self.ctx.channel
+        channel.app = app
+        webchat_transport.mount(app, channel.sio)
+        webchat_static.register_routes(app, channel.config.demo_page)
+        super().register(app, options)
+
+
+class WebchatInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return wm.CHANNEL_NAME
+
+    def __init__(self, config: WebchatConfig, support_email: str = "support@example.com") -> None:
+        self.config = config
+        self.support_email = support_email
+        self.sio = webchat_transport.create_server(config.cors_origins, config.redis_url)
+        self.app: Optional[Sanic] = None
+        self._working: Dict[str, int] = {}  # session id -> messages being processed here
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WebchatOutput(_server_emit(self.sio))
+
+    # -- tracker access --------------------------------------------------------------------------
+
+    async def _tracker(self, session_id: str) -> Optional[DialogueStateTracker]:
+        """The session's tracker once no message of it is being processed (the tracker is saved
+        when processing ends, so reading earlier would miss replies already sent live)."""
+        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        if agent is None or agent.tracker_store is None:
+            return None
+        try:
+            async with agent.lock_store.lock(session_id, wait_time_in_seconds=0.1):
+                return await agent.tracker_store.retrieve(session_id)
+        except Exception:
+            logger.exception("webchat: could not load the conversation of session %s", session_id)
+            return None
+
+    # -- session lifecycle -----------------------------------------------------------------------
+
+    async def _join(self, sid: str, data: Dict[str, Any], send_history: bool) -> str:
+        """Bind socket `sid` to the session it asks for (or a new one) and confirm it."""
+        sio = self.sio
+        session = await sio.get_session(sid)
+        requested = wm.valid_session_id(data.get("session_id"))
+        session_id = requested or wm.new_session_id()
+        previous = session.get("session_id")
+        if previous and previous != session_id:
+            await sio.leave_room(sid, previous)
+        # Join first, read the tracker second: whatever is sent after this is delivered live, and
+        # whatever was sent before is in the tracker (see _tracker), so nothing falls in between.
+        await sio.enter_room(sid, session_id)
+        tracker = await self._tracker(session_id) if requested else None
+        if tracker is not None:
+            other = wm.foreign_channel(tracker.events)
+            if other:
+                logger.warning("webchat: refused to resume a %s conversation as a webchat session", other)
+                await sio.leave_room(sid, session_id)
+                session_id, tracker = wm.new_session_id(), None
+                await sio.enter_room(sid, session_id)
+        client = wm.client_metadata(data)
+        session.update(session_id=session_id)
+        if client:
+            session.update(profile=wm.customer_profile(client), page=wm.page_info(client))
+        await sio.save_session(sid, session)
+        await sio.emit("session_confirm", session_id, to=sid)
+        if send_history:
+            since = data.get("since")
+            since = since if isinstance(since, (int, float)) else None
+            messages = wm.history_entries(tracker.events, since) if tracker is not None else []
+            await sio.emit("history", {"session_id": session_id, "messages": messages}, to=sid)
+        return session_id
+
+    async def _typing(self, session_id: str, delta: int) -> None:
+        count = self._working.get(session_id, 0) + delta
+        if count > 0:
+            self._working[session_id] = count
+        else:
+            self._working.pop(session_id, None)
+        if delta > 0 and count == 1 or count <= 0:
+            await self._safe_emit("typing", {"typing": count > 0}, session_id)
+
+    async def _safe_emit(self, event: str, data: Any, room: str) -> None:
+        try:
+            await self.sio.emit(event, data, room=room)
+        except Exception:
+            logger.exception("webchat: could not send %s to session %s", event, room)
+
+    async def _handle_user_message(
+        self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        if not isinstance(data, dict):
+            return
+        session = await self.sio.get_session(sid)
+        session_id = session.get("session_id")
+        if session_id is None:
+            # A client that sent before `session_request` (or whose buffered messages were flushed
+            # on reconnect before it) joins the session it names, with the same checks.
+            session_id = await self._join(sid, data, send_history=False)
+            session = await self.sio.get_session(sid)
+        elif data.get("session_id") not in (None, session_id):
+            logger.warning("webchat: socket %s sent a message for a session it has not joined; ignored", sid)
+            return
+        text = wm.clean_text(data.get("message"))
+        if not text:
+            return
+        client = wm.client_metadata(data)
+        profile = wm.customer_profile(client) if client else session.get("profile") or wm.customer_profile({})
+        page = wm.page_info(client) if client else session.get("page") or wm.page_info({})
+        shown = wm.clean_text(data.get("display_text")) or None
+        message_id = wm.message_id_from(data.get("message_id"))
+        metadata = wm.user_metadata(session_id, profile, page, session.get("user_agent"), shown)
+        echo = {"id": message_id, "ts": time.time(), "text": shown or text}
+        await self._safe_emit("user_message", echo, session_id)
+
+        message = UserMessage(
+            text,
+            WebchatOutput(_server_emit(self.sio)),
+            session_id,
+            input_channel=self.name(),
+            message_id=message_id,
+            metadata=metadata,
+        )
+        await self._typing(session_id, +1)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("webchat: the assistant failed on message %s of session %s", message_id, session_id)
+            await WebchatOutput(_server_emit(self.sio)).send_text_message(
+                session_id,
+                "Sorry, something went wrong on our side. Please try again in a moment, "
+                f"or write to {self.support_email}.",
+            )
+        finally:
+            await self._typing(session_id, -1)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        global _running_server
+        _running_server = self.sio
+        sio = self.sio
+        webhook = WebchatBlueprint(self, "webchat_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return json_response({"status": "ok", "socketio_path": webchat_transport.SOCKETIO_PATH})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> bool:
+            await sio.save_session(sid, {"user_agent": environ.get("HTTP_USER_AGENT")})
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any = None) -> None:
+            await self._join(sid, data if isinstance(data, dict) else {}, send_history=True)
+
+        @sio.on(USER_EVENT)
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            await self._handle_user_message(sid, data, on_new_message)
+
+        return webhook
 
 
 def from_settings(settings: Settings) -> Optional[InputChannel]:
-    return None
+    """On by default: the widget needs no credentials. WEBCHAT_ENABLED=false turns it off."""
+    config = WebchatConfig.from_env()
+    if not config.enabled:
+        return None
+    return WebchatInput(config, support_email=settings.support_email)

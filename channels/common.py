@@ -1,0 +1,214 @@
+"""Small helpers every customer channel needs: the metadata shape, de-duplication, ordered
+background work, message splitting, long button payloads and delivery that never gives up
+on the remaining replies.
+
+Kept deliberately small and stable: the Slack, Telegram and web-chat channels import it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
+
+from rasa.core.channels.channel import OutputChannel
+
+logger = logging.getLogger(__name__)
+
+
+def customer_metadata(
+    channel: str,
+    user_id: str,
+    name: Optional[str] = None,
+    email: Optional[str] = None,
+    platform: Optional[Dict[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The UserMessage metadata every channel sends: who wrote, plus platform details.
+
+    `{"customer": {"channel", "id", "name", "email"}, "<channel>": {...}}`; the assistant maps
+    `customer` into slots, so its shape is the same on every platform.
+    """
+    metadata: Dict[str, Any] = {
+        "customer": {"channel": channel, "id": str(user_id), "name": name or None, "email": email or None}
+    }
+    if platform is not None:
+        metadata[channel] = platform
+    return metadata
+
+
+class RecentIds:
+    """A bounded memory of ids already handled, so a platform's re-delivery is handled once.
+
+    In-process only: after a restart, or across several server processes, a retry of an
+    event handled just before could be handled again.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, key: str) -> bool:
+        """True the first time `key` is seen (and remember it), False for a repeat."""
+        if key in self._ids:
+            self._ids.move_to_end(key)
+            return False
+        self._ids[key] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class ConversationTasks:
+    """Background work, in arrival order within a conversation, concurrent across them.
+
+    Platforms want a fast acknowledgement, so channels answer the HTTP request at once and
+    hand the message to the assistant here. Keeping references also stops asyncio from
+    garbage-collecting running tasks, and lets the channel wait for them on shutdown.
+    """
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self._tails: Dict[str, asyncio.Task] = {}
+        self._tasks: Set[asyncio.Task] = set()
+
+    def submit(self, key: str, work: Callable[..., Awaitable[Any]], *args: Any) -> asyncio.Task:
+        previous = self._tails.get(key)
+        task = asyncio.get_running_loop().create_task(self._run(key, previous, work, args))
+        self._tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._forget(key, done))
+        return task
+
+    def _forget(self, key: str, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _run(self, key: str, previous: Optional[asyncio.Task], work: Callable, args: tuple) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # its outcome is its own business
+        try:
+            await work(*args)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("%s: handling a message in conversation %s failed", self.channel, key)
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float = 10) -> None:
+        """Let in-flight messages finish (up to `timeout` seconds), then cancel the rest."""
+        if not self._tasks:
+            return
+        _, unfinished = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            logger.warning("%s: cancelled %d unfinished message(s) at shutdown", self.channel, len(unfinished))
+            await asyncio.wait(unfinished)
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram and Slack count it (UTF-16 code units: an emoji can count 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> List[str]:
+    """Split `text` into chunks of at most `limit`, preferring paragraph, then line, then word
+    boundaries; a single word longer than the limit is cut. Joining the chunks with the
+    separators they were split at gives the text back (less whitespace at the cuts)."""
+    if measure(text) <= limit:
+        return [text]
+    chunks: List[str] = []
+    rest = text
+    while measure(rest) > limit:
+        cut = _fit(rest, limit, measure)
+        head = rest[:cut]
+        for separator in ("\n\n", "\n", " "):
+            at = head.rfind(separator)
+            if at > 0:
+                chunks.append(rest[:at].rstrip())
+                rest = rest[at + len(separator) :].lstrip("\n")
+                break
+        else:
+            chunks.append(head)
+            rest = rest[cut:]
+    if rest.strip():
+        chunks.append(rest)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def _fit(text: str, limit: int, measure: Callable[[str], int]) -> int:
+    """The longest prefix length of `text` that measures at most `limit`."""
+    if measure is len:
+        return limit
+    low, high = 1, min(len(text), limit)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+class PayloadTable:
+    """Button payloads too long for the platform's limit, kept server-side under a short key.
+
+    Keys are derived from the payload, so the same payload always gets the same key and the
+    table only grows with distinct long payloads; the oldest are forgotten beyond `size`. A
+    key that is no longer known (after a restart) decodes to None.
+    """
+
+    PREFIX = "@p:"
+
+    def __init__(self, size: int = 5_000) -> None:
+        self._size = size
+        self._payloads: OrderedDict[str, str] = OrderedDict()
+
+    def encode(self, payload: str, max_bytes: int) -> str:
+        if len(payload.encode()) <= max_bytes and not payload.startswith(self.PREFIX):
+            return payload
+        key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+        self._payloads[key] = payload
+        self._payloads.move_to_end(key)
+        if len(self._payloads) > self._size:
+            self._payloads.popitem(last=False)
+        return self.PREFIX + key
+
+    def decode(self, data: str) -> Optional[str]:
+        if not data.startswith(self.PREFIX):
+            return data
+        return self._payloads.get(data[len(self.PREFIX) :])
+
+
+class ReliableOutputChannel(OutputChannel):
+    """An OutputChannel whose `send_response` (what Rasa calls for each bot message) logs a
+    delivery failure with its context instead of raising, so one failed reply neither breaks
+    the conversation's processing nor stops the following replies from being attempted.
+
+    The `send_*` methods underneath still raise: a caller that needs to know (a human agent's
+    message) can call them directly.
+    """
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        try:
+            await super().send_response(recipient_id, dict(message))
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            logger.error(
+                "%s: could not deliver a reply to %s (%s: %s); text was %r",
+                self.name(),
+                recipient_id,
+                type(err).__name__,
+                err,
+                (message.get("text") or "")[:80],
+            )

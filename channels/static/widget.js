@@ -1,0 +1,577 @@
+/* The website chat widget. Served inside /webchat/widget.js, which defines `io` (the Socket.IO
+ * client) and `WIDGET_CSS` in the enclosing function scope (channels/webchat_static.py).
+ *
+ * Embed:  <script src="https://support.example.com/webchat/widget.js" defer
+ *                 data-title="Demo Shop support" data-greeting="Hi! How can we help?"></script>
+ * Options are data- attributes of that tag, or window.SupportWidgetOptions = {...} set before it.
+ *
+ * Everything the server or the page sends is rendered with textContent / createElement, never as
+ * HTML; links become <a> only for http(s) URLs, images only from http(s) sources.
+ */
+
+const script = document.currentScript;
+
+const DEFAULTS = {
+  serverUrl: "",
+  socketPath: "/socket.io/",
+  title: "Chat with us",
+  greeting: "",
+  placeholder: "Type your message…",
+  launcherLabel: "Open chat",
+  primaryColor: "",
+  textColor: "",
+  position: "right",
+  open: false,
+  customerName: "",
+  customerEmail: "",
+  transports: "polling,websocket",
+};
+
+function readOptions() {
+  const data = (script && script.dataset) || {};
+  const options = Object.assign({}, DEFAULTS);
+  for (const key of Object.keys(DEFAULTS)) {
+    if (data[key] !== undefined) options[key] = data[key];
+  }
+  const fromPage = window.SupportWidgetOptions;
+  if (fromPage && typeof fromPage === "object") {
+    Object.assign(options, fromPage);
+    if (fromPage.customer) {
+      options.customerName = fromPage.customer.name || options.customerName;
+      options.customerEmail = fromPage.customer.email || options.customerEmail;
+    }
+  }
+  if (!options.serverUrl) {
+    options.serverUrl = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  }
+  options.serverUrl = String(options.serverUrl).replace(/\/+$/, "");
+  options.open = options.open === true || options.open === "true";
+  options.position = options.position === "left" ? "left" : "right";
+  options.transports = String(options.transports)
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t === "polling" || t === "websocket");
+  if (!options.transports.length) options.transports = ["polling", "websocket"];
+  return options;
+}
+
+// --- small helpers ---------------------------------------------------------------------------------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function newId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function safeUrl(raw, base) {
+  try {
+    const url = new URL(String(raw), base);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch (err) {
+    return null;
+  }
+}
+
+const storage = {
+  get(area, key) {
+    try {
+      return window[area].getItem(key);
+    } catch (err) {
+      return null; // storage disabled (privacy mode, sandboxed frame): the session lasts this page
+    }
+  },
+  set(area, key, value) {
+    try {
+      if (value === null) window[area].removeItem(key);
+      else window[area].setItem(key, value);
+    } catch (err) {
+      /* see get() */
+    }
+  },
+};
+
+// Markdown-style [label](url) links and bare http(s) URLs; everything else stays text.
+const LINK = /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|\bhttps?:\/\/[^\s<>"']+/g;
+
+function appendRichText(parent, text, base) {
+  let last = 0;
+  text.replace(LINK, (match, label, target, offset) => {
+    let href = target || match;
+    let trailing = "";
+    if (!target) {
+      const cut = href.match(/[.,;:!?)\]]+$/);
+      if (cut) {
+        trailing = cut[0];
+        href = href.slice(0, -trailing.length);
+      }
+    }
+    const url = safeUrl(href, base);
+    if (!url || (target && !/^https?:\/\//i.test(target))) return match; // not a web link: keep as text
+    parent.appendChild(document.createTextNode(text.slice(last, offset)));
+    const link = el("a", null, label || href);
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer nofollow";
+    parent.appendChild(link);
+    if (trailing) parent.appendChild(document.createTextNode(trailing));
+    last = offset + match.length;
+    return match;
+  });
+  parent.appendChild(document.createTextNode(text.slice(last)));
+}
+
+const ICON_CHAT =
+  "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" +
+  "M7 9h10v2H7zm0 4h7v2H7z";
+const ICON_CLOSE = "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
+
+function icon(path) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const shape = document.createElementNS(ns, "path");
+  shape.setAttribute("d", path);
+  shape.setAttribute("fill-rule", "evenodd");
+  svg.appendChild(shape);
+  return svg;
+}
+
+// --- the widget --------------------------------------------------------------------------------------
+
+function createWidget(options) {
+  const sessionKey = "support-widget:session:" + options.serverUrl;
+  const openKey = "support-widget:open:" + options.serverUrl;
+
+  const host = document.createElement("support-chat-widget");
+  const shadow = host.attachShadow({ mode: "open" });
+  if (window.CSSStyleSheet && "adoptedStyleSheets" in shadow && CSSStyleSheet.prototype.replaceSync) {
+    // A constructed sheet, not a <style> element: a page whose Content-Security-Policy forbids
+    // inline styles still gets a styled widget.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(WIDGET_CSS);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    shadow.appendChild(el("style", null, WIDGET_CSS));
+  }
+
+  const root = el("div", "sw-root" + (options.position === "left" ? " sw-left" : ""));
+  shadow.appendChild(root);
+  if (options.primaryColor && CSS.supports("color", options.primaryColor)) {
+    root.style.setProperty("--sw-primary", options.primaryColor);
+    host.style.setProperty("--sw-primary", options.primaryColor);
+  }
+  if (options.textColor && CSS.supports("color", options.textColor)) {
+    host.style.setProperty("--sw-on-primary", options.textColor);
+  }
+
+  // Launcher
+  const launcher = el("button", "sw-launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "sw-panel");
+  const launcherIcon = el("span");
+  launcherIcon.appendChild(icon(ICON_CHAT));
+  launcherIcon.style.display = "contents";
+  const badge = el("span", "sw-badge");
+  badge.hidden = true;
+  badge.setAttribute("aria-hidden", "true");
+  launcher.append(launcherIcon, badge);
+
+  // Panel
+  const panel = el("div", "sw-panel");
+  panel.id = "sw-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "sw-title");
+
+  const header = el("div", "sw-header");
+  const title = el("h2", "sw-title", options.title);
+  title.id = "sw-title";
+  const closeButton = el("button", "sw-close");
+  closeButton.type = "button";
+  closeButton.setAttribute("aria-label", "Close chat");
+  closeButton.appendChild(icon(ICON_CLOSE));
+  closeButton.firstChild.style.cssText = "width:22px;height:22px;fill:currentColor";
+  header.append(title, closeButton);
+
+  const status = el("div", "sw-status");
+  status.setAttribute("role", "status");
+
+  const log = el("div", "sw-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-relevant", "additions");
+  log.setAttribute("aria-label", "Conversation");
+  log.tabIndex = 0;
+
+  const typing = el("div", "sw-typing");
+  typing.hidden = true;
+  typing.setAttribute("role", "status");
+  typing.append(el("span"), el("span"), el("span"), el("span", "sw-sr-only", "The assistant is typing…"));
+  log.appendChild(typing);
+
+  const form = el("form", "sw-form");
+  const label = el("label", "sw-sr-only", "Your message");
+  label.htmlFor = "sw-input";
+  const input = el("textarea", "sw-input");
+  input.id = "sw-input";
+  input.rows = 1;
+  input.maxLength = 2000;
+  input.placeholder = options.placeholder;
+  input.setAttribute("enterkeyhint", "send");
+  const sendButton = el("button", "sw-send", "Send");
+  sendButton.type = "submit";
+  sendButton.disabled = true;
+  form.append(label, input, sendButton);
+
+  panel.append(header, status, log, form);
+  root.append(panel, launcher);
+
+  // --- state ---
+  let sessionId = storage.get("localStorage", sessionKey);
+  let confirmed = false;
+  let serverTs = null; // newest server timestamp seen: what to ask for after a reconnect
+  let unread = 0;
+  let typingTimer = null;
+  const entries = []; // {id, ts, from, el, replies}, sorted by ts
+  const byId = new Map();
+  const outbox = []; // user messages waiting for a confirmed session
+  let repliesEl = null;
+
+  function isOpen() {
+    return !panel.hidden;
+  }
+
+  function updateLauncher() {
+    const base = isOpen() ? "Close chat" : options.launcherLabel;
+    launcher.setAttribute("aria-label", unread && !isOpen() ? `${base} (${unread} unread)` : base);
+    launcher.setAttribute("aria-expanded", String(isOpen()));
+    badge.textContent = unread > 9 ? "9+" : String(unread);
+    badge.hidden = !unread || isOpen();
+    launcherIcon.replaceChildren(icon(isOpen() ? ICON_CLOSE : ICON_CHAT));
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    status.textContent = text || "";
+  }
+
+  function setTyping(on) {
+    clearTimeout(typingTimer);
+    typing.hidden = !on;
+    if (on) {
+      log.appendChild(typing); // keep it last
+      typingTimer = setTimeout(() => setTyping(false), 30000); // never spin forever
+      scrollToEnd();
+    }
+  }
+
+  function renderReplies() {
+    if (repliesEl) repliesEl.remove();
+    repliesEl = null;
+    const lastEntry = entries[entries.length - 1];
+    if (!lastEntry || lastEntry.from !== "bot" || !lastEntry.replies || !lastEntry.replies.length) return;
+    repliesEl = el("div", "sw-replies");
+    repliesEl.setAttribute("role", "group");
+    repliesEl.setAttribute("aria-label", "Suggested replies");
+    for (const reply of lastEntry.replies) {
+      const title = String(reply.title || reply.payload || "");
+      if (!title) continue;
+      const url = reply.url ? safeUrl(reply.url, options.serverUrl) : null;
+      if (url) {
+        const link = el("a", "sw-reply", title);
+        link.href = url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer nofollow";
+        repliesEl.appendChild(link);
+        continue;
+      }
+      const button = el("button", "sw-reply", title);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        send(String(reply.payload || title), title);
+        input.focus();
+      });
+      repliesEl.appendChild(button);
+    }
+    lastEntry.el.after(repliesEl);
+  }
+
+  function renderPayload(from, payload) {
+    const nodes = [];
+    const text = typeof payload.text === "string" ? payload.text : "";
+    const replies = payload.quick_replies || payload.buttons;
+    if (text) {
+      const bubble = el("div", `sw-msg sw-msg-${from}`);
+      bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : "Assistant: "));
+      appendRichText(bubble, text, options.serverUrl);
+      nodes.push(bubble);
+    }
+    const attachment = payload.attachment;
+    const imageSrc =
+      (attachment && attachment.type === "image" && attachment.payload && attachment.payload.src) ||
+      (typeof payload.image === "string" ? payload.image : null);
+    if (imageSrc) {
+      const url = safeUrl(imageSrc, options.serverUrl);
+      if (url) {
+        const bubble = el("div", `sw-msg sw-msg-${from} sw-msg-image`);
+        const img = el("img");
+        img.src = url;
+        img.alt = (attachment && attachment.payload && attachment.payload.title) || "Image from the assistant";
+        img.loading = "lazy";
+        img.addEventListener("load", scrollToEnd, { once: true });
+        bubble.appendChild(img);
+        nodes.push(bubble);
+      }
+    }
+    if (!nodes.length && Array.isArray(replies) && replies.length) {
+      nodes.push(el("div", `sw-msg sw-msg-${from}`, "Please choose:"));
+    }
+    if (!nodes.length) return null; // a payload this widget does not show (custom JSON, templates)
+    if (nodes.length === 1) return { node: nodes[0], replies };
+    const wrapper = el("div");
+    wrapper.style.display = "contents";
+    wrapper.append(...nodes);
+    return { node: wrapper, replies };
+  }
+
+  /** Add a message once (by id), at its place in time. Returns true if it was new. */
+  function addMessage(from, payload, meta) {
+    meta = meta || {};
+    const id = meta.id ? String(meta.id) : "local-" + newId();
+    const ts = typeof meta.ts === "number" ? meta.ts : null;
+    if (ts !== null && !meta.local) serverTs = serverTs === null ? ts : Math.max(serverTs, ts);
+    const known = byId.get(id);
+    if (known) {
+      if (ts !== null && known.provisional) {
+        known.ts = ts;
+        known.provisional = false;
+      }
+      return false;
+    }
+    if (!payload || typeof payload !== "object") return false;
+    const rendered = renderPayload(from, payload);
+    if (!rendered) return false;
+    const last = entries[entries.length - 1];
+    const entry = {
+      id,
+      from,
+      // A message of ours not yet seen by the server goes last, after everything known.
+      ts: ts !== null ? ts : (last ? last.ts : 0) + 1e-6,
+      provisional: ts === null,
+      el: rendered.node,
+      replies: rendered.replies,
+    };
+    let index = entries.length;
+    while (index > 0 && entries[index - 1].ts > entry.ts) index -= 1;
+    entries.splice(index, 0, entry);
+    byId.set(id, entry);
+    const next = entries[index + 1];
+    log.insertBefore(entry.el, next ? next.el : typing);
+    renderReplies();
+    scrollToEnd();
+    return true;
+  }
+
+  function clearMessages() {
+    for (const entry of entries.splice(0)) entry.el.remove();
+    byId.clear();
+    serverTs = null;
+    if (repliesEl) repliesEl.remove();
+    repliesEl = null;
+    if (options.greeting) addMessage("bot", { text: options.greeting }, { id: "greeting", ts: 0 });
+    serverTs = null;
+  }
+
+  function clientMetadata() {
+    return {
+      customer: { name: options.customerName || null, email: options.customerEmail || null },
+      webchat: { page_url: location.href, page_title: document.title, language: navigator.language || null },
+    };
+  }
+
+  function flushOutbox() {
+    while (confirmed && socket.connected && outbox.length) {
+      const message = outbox.shift();
+      message.session_id = sessionId;
+      socket.emit("user_uttered", message);
+    }
+  }
+
+  function send(text, shown) {
+    text = String(text || "").trim();
+    if (!text) return;
+    const id = newId();
+    addMessage("user", { text: shown || text }, { id, local: true });
+    outbox.push({ message: text, message_id: id, display_text: shown || undefined, metadata: clientMetadata() });
+    setTyping(true);
+    flushOutbox();
+    if (!socket.connected) setStatus("Not connected. Your message will be sent when the connection is back.");
+  }
+
+  function open() {
+    if (isOpen()) return;
+    panel.hidden = false;
+    unread = 0;
+    storage.set("sessionStorage", openKey, "1");
+    updateLauncher();
+    scrollToEnd();
+    input.focus();
+  }
+
+  function close() {
+    if (!isOpen()) return;
+    panel.hidden = true;
+    storage.set("sessionStorage", openKey, null);
+    updateLauncher();
+    launcher.focus();
+  }
+
+  // --- events ---
+  launcher.addEventListener("click", () => (isOpen() ? close() : open()));
+  closeButton.addEventListener("click", close);
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isOpen()) {
+      event.stopPropagation();
+      close();
+    }
+  });
+  input.addEventListener("input", () => {
+    sendButton.disabled = !input.value.trim();
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    input.value = "";
+    input.style.height = "auto";
+    sendButton.disabled = true;
+    send(text);
+  });
+
+  // --- the connection ---
+  const socket = io(options.serverUrl, {
+    path: options.socketPath,
+    transports: options.transports,
+    reconnectionDelayMax: 10000,
+  });
+
+  function showTransport() {
+    const engine = socket.io.engine;
+    host.dataset.transport = engine && engine.transport ? engine.transport.name : "";
+  }
+
+  socket.io.on("open", () => {
+    showTransport();
+    socket.io.engine.on("upgrade", showTransport);
+  });
+
+  socket.on("connect", () => {
+    setStatus("");
+    showTransport();
+    host.dataset.connected = "true";
+    log.setAttribute("aria-busy", "true");
+    socket.emit("session_request", { session_id: sessionId, since: serverTs, metadata: clientMetadata() });
+  });
+
+  socket.on("disconnect", (reason) => {
+    confirmed = false;
+    host.dataset.connected = "false";
+    if (reason !== "io client disconnect") setStatus("Connection lost. Reconnecting…");
+  });
+
+  socket.on("connect_error", () => {
+    host.dataset.connected = "false";
+    setStatus("Can't reach the chat right now. Retrying…");
+  });
+
+  socket.on("session_confirm", (data) => {
+    const id = typeof data === "string" ? data : data && data.session_id;
+    if (!id) return;
+    if (sessionId && id !== sessionId) clearMessages(); // the server started a new conversation
+    sessionId = id;
+    storage.set("localStorage", sessionKey, id);
+    host.dataset.sessionId = id;
+    confirmed = true;
+    // The history follows; servers that send none (Rasa's own channel) must not leave the log busy.
+    setTimeout(() => log.removeAttribute("aria-busy"), 3000);
+    flushOutbox();
+  });
+
+  socket.on("history", (data) => {
+    if (!data || data.session_id !== sessionId || !Array.isArray(data.messages)) return;
+    for (const item of data.messages) {
+      if (item && (item.from === "user" || item.from === "bot")) {
+        addMessage(item.from, item.message, { id: item.id, ts: item.ts });
+      }
+    }
+    log.removeAttribute("aria-busy");
+  });
+
+  socket.on("bot_uttered", (payload, meta) => {
+    if (addMessage("bot", payload, meta) && !isOpen()) {
+      unread += 1;
+      updateLauncher();
+    }
+  });
+
+  socket.on("user_message", (data) => {
+    if (data && typeof data.text === "string") addMessage("user", { text: data.text }, { id: data.id, ts: data.ts });
+  });
+
+  socket.on("typing", (data) => setTyping(Boolean(data && data.typing)));
+
+  // --- start ---
+  clearMessages();
+  document.body.appendChild(host);
+  updateLauncher();
+  if (options.open || storage.get("sessionStorage", openKey)) open();
+
+  return {
+    open,
+    close,
+    toggle: () => (isOpen() ? close() : open()),
+    send: (text) => send(text),
+    setCustomer(customer) {
+      options.customerName = (customer && customer.name) || "";
+      options.customerEmail = (customer && customer.email) || "";
+    },
+    get sessionId() {
+      return sessionId;
+    },
+  };
+}
+
+function start() {
+  if (window.SupportWidget && window.SupportWidget.__started) return; // embedded twice
+  const widget = createWidget(readOptions());
+  widget.__started = true;
+  window.SupportWidget = widget;
+  document.dispatchEvent(new CustomEvent("support-widget:ready"));
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start, { once: true });
+} else {
+  start();
+}

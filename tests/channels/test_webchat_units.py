@@ -1,0 +1,199 @@
+"""The web widget channel's conversions and configuration, without a server."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from channels import webchat, webchat_static, webchat_transport
+from channels import webchat_messages as wm
+
+
+def test_text_and_buttons_use_rasa_socketio_shapes():
+    message = {
+        "text": "Pick one",
+        "buttons": [
+            {"title": "Track", "payload": "/check_order"},
+            {"title": "Docs", "payload": "", "url": "https://x.io"},
+        ],
+        "timestamp": 10.5,
+    }
+    assert wm.socket_payloads(message) == [
+        {
+            "text": "Pick one",
+            "quick_replies": [
+                {"content_type": "text", "title": "Track", "payload": "/check_order"},
+                {"content_type": "text", "title": "Docs", "payload": "", "url": "https://x.io"},
+            ],
+        }
+    ]
+    assert wm.socket_payloads({"text": "Hello"}) == [{"text": "Hello"}]
+
+
+def test_image_attachment_custom_and_elements():
+    payloads = wm.socket_payloads(
+        {
+            "text": "Look",
+            "image": "https://x.io/a.png",
+            "custom": {"data": {"kind": "card"}},
+            "elements": [{"title": "e"}],
+        }
+    )
+    assert payloads == [
+        {"text": "Look"},
+        {"kind": "card"},
+        {"attachment": {"type": "image", "payload": {"src": "https://x.io/a.png"}}},
+        {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": {"title": "e"}}}},
+    ]
+    # BotUttered.message() carries the event's metadata keys and None placeholders: not payloads.
+    assert wm.socket_payloads({"text": None, "attachment": None, "image": None, "agent": "x"}) == []
+
+
+def test_message_ids_come_from_the_event_timestamp():
+    assert wm.message_meta({"timestamp": 1700000000.1234567}, 1) == {
+        "id": "b-1700000000.123457-1",
+        "ts": 1700000000.1234567,
+    }
+    fresh = wm.message_meta({}, 0)
+    assert fresh["id"].startswith("b-") and fresh["ts"] > 0
+
+
+def _conversation():
+    hi = UserUttered("hi", input_channel="webchat", message_id="m-hi-00001", timestamp=100.0)
+    greet = BotUttered(
+        "Hello!", data={"buttons": [{"title": "Track my order", "payload": "/check_order"}]}, timestamp=101.0
+    )
+    click = UserUttered(
+        "/check_order",
+        input_channel="webchat",
+        message_id="m-click-0001",
+        metadata={"webchat": {"display_text": "Track my order"}},
+        timestamp=110.0,
+    )
+    ask = BotUttered("Your order number?", timestamp=111.0)
+    return [ActionExecuted("action_listen", timestamp=99.0), hi, greet, SlotSet("x", 1, timestamp=105.0), click, ask]
+
+
+def test_history_has_user_and_bot_messages_with_live_ids():
+    entries = wm.history_entries(_conversation())
+    assert [(e["from"], e["message"].get("text")) for e in entries] == [
+        ("user", "hi"),
+        ("bot", "Hello!"),
+        ("user", "Track my order"),
+        ("bot", "Your order number?"),
+    ]
+    assert entries[0]["id"] == "m-hi-00001"
+    live_id = wm.message_meta(_conversation()[2].message(), 0)["id"]
+    assert entries[1]["id"] == live_id
+    assert entries[1]["message"]["quick_replies"][0]["title"] == "Track my order"
+
+
+def test_history_since_keeps_a_small_overlap():
+    entries = wm.history_entries(_conversation(), since=111.0)
+    assert [e["ts"] for e in entries] == [110.0, 111.0]  # two seconds of overlap, dropped by id client-side
+    assert wm.history_entries(_conversation(), since=200.0) == []
+
+
+def test_history_is_capped():
+    events = [BotUttered(f"m{i}", timestamp=float(i)) for i in range(wm.HISTORY_LIMIT + 20)]
+    entries = wm.history_entries(events)
+    assert len(entries) == wm.HISTORY_LIMIT
+    assert entries[-1]["message"]["text"] == f"m{wm.HISTORY_LIMIT + 19}"
+
+
+def test_sessions_of_other_channels_are_recognised():
+    assert wm.foreign_channel(_conversation()) is None
+    assert wm.foreign_channel([UserUttered("hi", input_channel="slack")]) == "slack"
+    assert wm.foreign_channel([UserUttered("hi", input_channel="rest")]) == "rest"
+
+
+@pytest.mark.parametrize(
+    "value, valid",
+    [("a" * 32, True), ("3f2a" * 4, True), ("short", False), ("../../etc/passwd", False), (None, False), (123, False)],
+)
+def test_session_id_validation(value, valid):
+    assert (wm.valid_session_id(value) is not None) is valid
+
+
+def test_metadata_shape_and_sanitising():
+    client = wm.client_metadata(
+        {
+            "customData": '{"customer": {"name": " Alice ", "email": "alice@example.com"}, "webchat": {"page_url": "https://s.io/p"}}'
+        }
+    )
+    metadata = wm.user_metadata("s" * 32, wm.customer_profile(client), wm.page_info(client), "UA/1.0", "Track my order")
+    assert metadata == {
+        "customer": {"channel": "webchat", "id": "s" * 32, "name": "Alice", "email": "alice@example.com"},
+        "webchat": {
+            "page_url": "https://s.io/p",
+            "page_title": None,
+            "language": None,
+            "user_agent": "UA/1.0",
+            "display_text": "Track my order",
+        },
+    }
+    bad = {"customer": {"name": 5, "email": "nope"}, "webchat": {"page_url": "javascript:alert(1)"}}
+    assert wm.customer_profile(bad) == {"name": None, "email": None}
+    assert wm.page_info(bad)["page_url"] is None
+    assert wm.client_metadata({"metadata": "not json"}) == {}
+
+
+def test_configuration_from_the_environment(monkeypatch):
+    from bot.settings import Settings
+
+    assert isinstance(webchat.from_settings(Settings()), webchat.WebchatInput)
+    monkeypatch.setenv("WEBCHAT_ENABLED", "false")
+    assert webchat.from_settings(Settings()) is None
+    monkeypatch.setenv("WEBCHAT_ENABLED", "true")
+    monkeypatch.setenv("WEBCHAT_CORS_ORIGINS", "https://shop.example.com, https://www.example.com")
+    assert webchat.WebchatConfig.from_env().cors_origins == ["https://shop.example.com", "https://www.example.com"]
+    monkeypatch.setenv("WEBCHAT_CORS_ORIGINS", "shop.example.com")
+    from bot.settings import ConfigError
+
+    with pytest.raises(ConfigError, match="WEBCHAT_CORS_ORIGINS"):
+        webchat.WebchatConfig.from_env()
+
+
+def test_origin_checker_accepts_listed_and_own_origins():
+    allowed = webchat_transport.origin_checker(["https://shop.example.com"])
+    environ = {"HTTP_HOST": "chat.example.com", "wsgi.url_scheme": "http"}
+    assert allowed("https://shop.example.com", environ)
+    assert allowed("http://chat.example.com", environ)
+    assert not allowed("https://evil.example.net", environ)
+    proxied = {**environ, "HTTP_X_FORWARDED_PROTO": "https"}
+    assert allowed("https://chat.example.com", proxied)
+
+
+async def test_a_failed_delivery_is_logged_and_the_rest_still_go_out(caplog):
+    sent = []
+
+    async def flaky_emit(event, data, room):
+        if data[0].get("text") == "first":
+            raise ConnectionError("redis went away")
+        sent.append((event, data, room))
+
+    output = webchat.WebchatOutput(flaky_emit)
+    with caplog.at_level(logging.ERROR):
+        await output.send_text_message("session-1", "first")
+        await output.send_text_message("session-1", "second")
+    assert [data[0]["text"] for _, data, _ in sent] == ["second"]
+    assert "could not deliver bot message" in caplog.text and "session-1" in caplog.text
+
+
+async def test_output_channel_for_outside_the_server_needs_redis(monkeypatch):
+    monkeypatch.setattr(webchat, "_running_server", None)
+    monkeypatch.delenv("SOCKETIO_REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SOCKETIO_REDIS_URL"):
+        webchat.output_channel_for("abc")
+
+
+def test_the_bundle_keeps_socketio_private_and_includes_the_css():
+    body, etag = webchat_static.widget_bundle()
+    text = body.decode()
+    assert text.startswith("/*! Support chat widget")
+    assert "define = undefined" in text and "var io = module.exports;" in text
+    assert "var WIDGET_CSS = " in text and ".sw-launcher" in text
+    assert "sourceMappingURL" not in text
+    assert etag.startswith('"')
