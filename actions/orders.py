@@ -124,7 +124,9 @@ def verified_order_events(order: OrderView, result: str) -> List[Dict[str, Any]]
 def failed_lookup_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """The same reply for a wrong email, a wrong number or an unknown order."""
     failures = _failures(tracker) + 1
-    reset = [SlotSet("order_lookup_failures", failures), SlotSet("order_number", None), SlotSet("email", None)]
+    # The number is kept (it reveals nothing: the answer is the same for every miss), so a
+    # customer whose pre-filled email was not the one on the order only sends the right email.
+    reset = [SlotSet("order_lookup_failures", failures), SlotSet("email", None)]
     if failures >= OFFER_TICKET_AFTER:
         dispatcher.utter_message(response="utter_offer_ticket_after_failures")
         return [SlotSet("order_result", "too_many_failures"), *reset]

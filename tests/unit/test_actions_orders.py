@@ -51,7 +51,6 @@ def test_wrong_pair_same_answer_no_enumeration(store, number, email):
     assert events == [
         SlotSet("order_result", "not_found"),
         SlotSet("order_lookup_failures", 1),
-        SlotSet("order_number", None),
         SlotSet("email", None),
     ]
     assert messages == [{**messages[0], "response": "utter_order_not_found"}]
