@@ -18,6 +18,7 @@ from bot.handoff.config import HandoffConfig
 from bot.handoff.runtime import HandoffRuntime
 from bot.settings import Settings, env
 from bot.store.db import run_sync
+from bot.store.models import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +109,15 @@ class BackgroundLoop:
             return
         agents = await run_sync(service.online_agents, self.config)
         for place, handoff in enumerate(sorted(queued, key=lambda h: (-h.priority, h.created_at, h.id)), start=1):
-            told = await run_sync(service.position_told, handoff.id)
-            if told is not None and told != place:
+            told, told_at = await run_sync(service.position_told, handoff.id)
+            # Tell the customer when their place changes, and remind them every
+            # HANDOFF_QUEUE_UPDATE_SECONDS while it does not (0: only on changes).
+            every = self.config.queue_update_seconds
+            stale = every > 0 and told_at is not None and (utcnow() - told_at).total_seconds() >= every
+            if told is not None and (told != place or stale):
                 minutes = await run_sync(service.expected_wait_minutes, place, self.config, agents)
                 await self.runtime.tell_queue_position(handoff, place, minutes)
-            if told != place:
+            if told != place or stale:
                 await run_sync(service.set_queue_position_told, handoff.id, place)
         if self.alerts:
             for handoff in await run_sync(service.alerts_due, self.config):

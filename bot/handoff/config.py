@@ -33,7 +33,7 @@ class HandoffConfig:
     )
     online_window_seconds: int = field(default_factory=lambda: env("AGENT_ONLINE_WINDOW", int, 90))
     default_handle_minutes: float = field(default_factory=lambda: env("HANDOFF_DEFAULT_HANDLE_MINUTES", float, 4.0))
-    queue_update_seconds: int = field(default_factory=lambda: env("HANDOFF_QUEUE_UPDATE_SECONDS", int, 60))
+    queue_update_seconds: int = field(default_factory=lambda: env("HANDOFF_QUEUE_UPDATE_SECONDS", int, 120))
     # Alerts in Slack for agents.
     alert_channel: Optional[str] = field(default_factory=lambda: env("SLACK_ALERT_CHANNEL"))
     alert_repeat_seconds: int = field(default_factory=lambda: env("HANDOFF_ALERT_REPEAT_SECONDS", int, 120))

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import and_, func, select, update
 
@@ -333,14 +333,20 @@ def close(
 
 def set_queue_position_told(handoff_id: int, place: int) -> None:
     with session_scope() as session:
-        session.execute(update(Handoff).where(Handoff.id == handoff_id).values(last_queue_update_position=place))
+        session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id)
+            .values(last_queue_update_position=place, last_queue_update_at=utcnow())
+        )
 
 
-def position_told(handoff_id: int) -> Optional[int]:
+def position_told(handoff_id: int) -> Tuple[Optional[int], Optional[dt.datetime]]:
+    """What place the customer was last told, and when (None, None: never)."""
     with session_scope() as session:
-        return session.execute(
-            select(Handoff.last_queue_update_position).where(Handoff.id == handoff_id)
-        ).scalar_one_or_none()
+        row = session.execute(
+            select(Handoff.last_queue_update_position, Handoff.last_queue_update_at).where(Handoff.id == handoff_id)
+        ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def record_alert(handoff_id: int, alerts_seen: int) -> bool:

@@ -80,6 +80,7 @@ class Handoff(Base):
     alerts_sent = Column(Integer, nullable=False, default=0)
     last_alert_at = Column(DateTime)
     last_queue_update_position = Column(Integer)  # what the customer was last told
+    last_queue_update_at = Column(DateTime)  # and when
 
     agent = relationship("Agent")
 
