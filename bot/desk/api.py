@@ -102,7 +102,7 @@ def create_blueprint() -> Blueprint:
         path = (STATIC / name).resolve()
         if path.parent != STATIC or not path.is_file():
             return _error("Not found.", 404)
-        return await file(path)
+        return await file(path, headers={"Cache-Control": "no-cache"})  # revalidate after an upgrade
 
     # ---- sessions ----------------------------------------------------------------------
 
@@ -241,12 +241,13 @@ def create_blueprint() -> Blueprint:
             "rest",
         )
         before = await run_sync(service.open_handoff_for, sender_id)
+        package = await run_sync(context.build, None, sender_id, events, slots, 1)
         handoff = await run_sync(
             service.takeover,
             sender_id,
             channel,
             agent.id,
-            context.build(None, sender_id, events, slots, 1)["summary"],
+            package["summary"],
             customer_name=slots.get("customer_name"),
             customer_email=slots.get("email") or slots.get("customer_email"),
         )
@@ -328,7 +329,10 @@ def create_blueprint() -> Blueprint:
     @bp.get("/api/stats")
     @authorised()
     async def stats(request: Request, agent: AgentView) -> HTTPResponse:
-        days = min(365, max(1, int(request.args.get("days", 30))))
+        try:
+            days = min(365, max(1, int(request.args.get("days", 30))))
+        except ValueError:
+            return _error('"days" must be a whole number.', 400)
         return json({"satisfaction": await run_sync(service.rating_stats, days)})
 
     @bp.get("/api/agents")
@@ -392,7 +396,7 @@ async def _conversation(request: Request, sender_id: str, handoff) -> Dict[str, 
     return {
         "sender_id": sender_id,
         "handoff": handoff.as_dict() if handoff else None,
-        "owner": ("agent" if handoff and handoff.status == "assigned" else "queue" if handoff else "bot"),
+        "owner": {"assigned": "agent", "queued": "queue"}.get(handoff.status if handoff else "", "bot"),
         "transcript": context.transcript_entries(events),
         "context": package,
         "notes": await run_sync(service.notes, ids),

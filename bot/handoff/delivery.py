@@ -54,17 +54,20 @@ async def send(
     strict: bool = False,
     deliver: bool = True,
 ) -> BotUttered:
-    """Write the message to the tracker, then deliver it on `channel`.
+    """Write the message to the tracker and deliver it on `channel`.
 
     `author` marks an agent's message ({"id", "name"}); `strict` raises DeliveryError when the
-    platform refused it (the agent must know), otherwise a failure is only logged.
+    platform refused it (the agent must know), and then the message is not written to the
+    transcript either, so nobody reads a message as sent that the customer never got.
+    Otherwise it is recorded first and a failure is only logged.
     `deliver=False` only records it (the caller sends it on the request's own output channel).
     """
     data: Dict[str, Any] = {"buttons": buttons} if buttons else {}
     metadata: Dict[str, Any] = {"agent": author} if author else {"handoff_system": True}
     event = BotUttered(text=text, data=data, metadata=metadata)
-    await append_events(agent, sender_id, [event])
     message = event.message()
+    if not strict:
+        await append_events(agent, sender_id, [event])
     if not deliver:
         return event
     try:
@@ -75,6 +78,8 @@ async def send(
             raise DeliveryError(f"The {channel} channel can't reach this customer: {err}") from err
         return event
     if output is None:
+        if strict:
+            await append_events(agent, sender_id, [event])
         service.push_outbox(sender_id, _outbox_message(message))
         return event
     try:
@@ -86,6 +91,8 @@ async def send(
         logger.error("handoff: could not deliver to %s on %s: %s", sender_id, channel, err)
         if strict:
             raise DeliveryError(f"{channel} refused the message: {err}") from err
+    if strict:
+        await append_events(agent, sender_id, [event])
     return event
 
 

@@ -1,0 +1,284 @@
+"""The agent desk in headless Chromium, next to a customer in the web widget: the whole handoff
+loop with two pages in one browser (a customer context and an agent context), and customer text
+that looks like HTML shown as text in the desk.
+
+Screenshots go to test-artifacts/browser/ (kept out of git).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.handoff.test_handoff_rest import _bot_spoke_while_paused
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+TIMEOUT_MS = 30_000
+PASSWORD = "correct horse battery staple"
+XSS = "<img src=x onerror=window.__xss=1>"
+
+WIDGET = "support-chat-widget"
+LAUNCHER = f"{WIDGET} .sw-launcher"
+PANEL = f"{WIDGET} .sw-panel"
+INPUT = f"{WIDGET} .sw-input"
+BOT = f"{WIDGET} .sw-msg-bot"
+REPLY = f"{WIDGET} .sw-reply"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _expect_timeout():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other browser tests
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, model_path):
+    """A running assistant (action server + Rasa server with the desk) and one desk agent, Ann."""
+    from bot import settings as settings_module
+    from bot.desk import auth
+    from bot.launcher import Stack
+    from bot.store import db
+    from bot.store.seed import ensure_seeded
+    from tests.conftest import free_port
+
+    var = tmp_path_factory.mktemp("desk-browser-var")
+    env = {"VAR_DIR": str(var)}
+    os.environ.update(env)
+    try:
+        settings = dataclasses.replace(settings_module.load(), port=free_port(), actions_port=free_port())
+    finally:
+        for key in env:
+            os.environ.pop(key)
+    db.configure(settings.app_database_url)
+    ensure_seeded()
+    auth.add_agent("ann@example.com", "Ann", PASSWORD)
+    with Stack(settings, model_path, env=env, log_dir=var / "logs") as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.page_errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.page_errors.append(str(error)))
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+
+    # Script errors, including failed promises (which "pageerror" does not report). Refused
+    # requests (the 401 of /desk/api/me before logging in) are expected and not counted.
+    def console(message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            page.page_errors.append(message.text)
+
+    page.on("console", console)
+    return page
+
+
+@pytest.fixture
+def agent_page(browser, assistant):
+    page = _new_page(browser, 1280, 800)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def customer_page(browser, assistant):
+    page = _new_page(browser, 1200, 800)
+    page.goto(f"{assistant.rasa_url}/demo")
+    page.wait_for_selector(LAUNCHER)
+    yield page
+    page.context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def log_in(page, base_url: str) -> None:
+    """Through the form, as an agent does; then wait for the live connection."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/desk/")
+    expect(page.locator("#login-form")).to_be_visible()
+    page.fill("#login-email", "ann@example.com")
+    page.fill("#login-password", PASSWORD)
+    page.press("#login-password", "Enter")
+    expect(page.locator("#agent-name")).to_have_text("Ann")
+    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
+
+
+def customer_says(page, text: str) -> None:
+    page.fill(INPUT, text)
+    page.press(INPUT, "Enter")
+
+
+def wait_for_bot(page, pattern: str) -> None:
+    page.locator(BOT, has_text=re.compile(pattern, re.IGNORECASE)).last.wait_for(timeout=TIMEOUT_MS)
+
+
+def ask_for_a_person(page) -> str:
+    page.click(LAUNCHER)
+    page.wait_for_selector(PANEL, state="visible")
+    customer_says(page, "I want to talk to a person")
+    wait_for_bot(page, "connecting you with a person")
+    return page.evaluate("window.SupportWidget.sessionId")
+
+
+def transcript_entry(page, who: str, text: str):
+    return page.locator(f'#transcript [data-testid="transcript-entry"][data-who="{who}"]', has_text=text)
+
+
+def tracker(base_url: str, sender_id: str) -> dict:
+    """Rasa's HTTP API, served to loopback without a token (bot.server.guard_api)."""
+    with urllib.request.urlopen(f"{base_url}/conversations/{sender_id}/tracker", timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_agent_takes_a_widget_conversation_from_the_queue_and_hands_it_back(agent_page, customer_page, assistant):
+    from playwright.sync_api import expect
+
+    desk, customer, base = agent_page, customer_page, assistant.rasa_url
+
+    # 1. The agent signs in through the form (a wrong password first: the error is shown).
+    desk.goto(f"{base}/desk/")
+    desk.fill("#login-email", "ann@example.com")
+    desk.fill("#login-password", "not the password")
+    desk.click("#login-submit")
+    expect(desk.locator("#login-error")).to_contain_text("Wrong email or password")
+    log_in(desk, base)
+    expect(desk.locator("#queue-empty")).to_be_visible()
+    desk.evaluate("window.__samePage = true")  # gone if anything reloads the page
+
+    # 2. The customer asks for a person in the widget.
+    sender = ask_for_a_person(customer)
+
+    # 3. The conversation appears in the agent's queue, live.
+    row = desk.locator(f'[data-testid="queue-row"][data-sender-id="{sender}"]')
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("the customer asked for a person")
+    expect(row).to_contain_text("webchat")
+    expect(desk.locator("#queue-badge")).to_have_text("1")
+    assert desk.evaluate("window.__samePage") is True
+    screenshot(desk, "desk-01-queue-live")
+
+    row.get_by_role("link", name=re.compile("Open conversation")).click()
+    expect(desk).to_have_url(re.compile(r"#/handoff/\d+$"))
+    expect(transcript_entry(desk, "customer", "I want to talk to a person")).to_be_visible()
+    expect(transcript_entry(desk, "bot", "connecting you with a person")).to_be_visible()
+    expect(desk.locator("#context-reason")).to_contain_text("the customer asked for a person")
+    expect(desk.locator("#context-summary")).to_contain_text("I want to talk to a person")
+    expect(desk.locator("#reply-text")).to_be_disabled()
+    expect(desk.locator("#reply-hint")).to_contain_text("Claim this conversation")
+    screenshot(desk, "desk-02-conversation-before-claim")
+
+    desk.click("#claim-button")
+    expect(desk.locator("#handoff-status")).to_have_attribute("data-status", "assigned")
+    expect(desk.locator("#reply-text")).to_be_enabled()
+    wait_for_bot(customer, "Ann from our support team has joined")
+
+    # 4. They talk: the customer's message arrives live, the agent's reply reaches the widget.
+    customer_says(customer, "My parcel from order 100234 never arrived")
+    expect(transcript_entry(desk, "customer", "My parcel from order 100234 never arrived")).to_be_visible()
+    reply = desk.locator("#reply-text")
+    reply.fill("Hi, I'm Ann.")
+    reply.press("Shift+Enter")  # a new line, not sent
+    reply.press_sequentially("Let me check that parcel for you.")
+    expect(reply).to_have_value("Hi, I'm Ann.\nLet me check that parcel for you.")
+    reply.press("Enter")
+    expect(reply).to_have_value("")
+    wait_for_bot(customer, "Let me check that parcel for you")
+    expect(transcript_entry(desk, "agent", "Let me check that parcel for you")).to_be_visible()
+
+    desk.fill("#note-text", "UPS claim needed")
+    desk.click("#note-add")
+    expect(desk.locator('#notes-list [data-testid="note"]', has_text="UPS claim needed")).to_be_visible()
+
+    customer_says(customer, "thank you")
+    expect(transcript_entry(desk, "customer", "thank you")).to_be_visible()
+    screenshot(desk, "desk-03-talking")
+    assert _bot_spoke_while_paused(tracker(base, sender)) == []
+    said_by_bot = " ".join(customer.locator(BOT).all_text_contents())
+    assert "You're welcome" not in said_by_bot and "Happy to help" not in said_by_bot
+
+    # 5. The agent hands back (with a note); the bot resumes and asks for a rating.
+    desk.click("#handback-button")
+    desk.fill("#handback-note", "Opened a UPS claim; refund if not found in 3 days.")
+    desk.click("#handback-confirm")
+    expect(desk.locator("#handoff-status")).to_have_attribute("data-status", "resolved")
+    expect(desk.locator("#reply-text")).to_be_disabled()
+    expect(desk.locator('#notes-list [data-testid="note"]', has_text="Opened a UPS claim")).to_be_visible()
+    expect(transcript_entry(desk, "system", "Handed back to the assistant")).to_be_visible()
+
+    wait_for_bot(customer, "Ann has handed you back to me, the virtual assistant. Is there anything else")
+    customer.locator(REPLY, has_text="No, that's all").click()
+    wait_for_bot(customer, "how would you rate the help you got today")
+    expect(transcript_entry(desk, "bot", "how would you rate")).to_be_visible()  # the desk keeps following
+
+    assert _bot_spoke_while_paused(tracker(base, sender)) == []
+    assert desk.evaluate("window.__samePage") is True
+    screenshot(desk, "desk-04-handed-back")
+    screenshot(customer, "desk-05-customer-widget")
+    assert desk.page_errors == [] and customer.page_errors == []
+    assert desk.dialogs == [] and customer.dialogs == []
+
+
+def test_customer_html_is_shown_as_text_in_the_desk(agent_page, customer_page, assistant):
+    from playwright.sync_api import expect
+
+    desk, customer, base = agent_page, customer_page, assistant.rasa_url
+    log_in(desk, base)
+    sender = ask_for_a_person(customer)
+    row = desk.locator(f'[data-testid="queue-row"][data-sender-id="{sender}"]')
+    row.get_by_role("link", name=re.compile("Open conversation")).click()
+    expect(transcript_entry(desk, "customer", "I want to talk to a person")).to_be_visible()
+
+    customer_says(customer, XSS)
+    live = transcript_entry(desk, "customer", XSS)  # arrives over the live stream
+    expect(live).to_be_visible()
+    expect(live.locator('[data-testid="message-text"]')).to_have_text(XSS)
+    assert desk.locator("#transcript img").count() == 0
+    assert desk.evaluate("typeof window.__xss") == "undefined"
+
+    desk.reload()  # and rendered again from the API
+    expect(transcript_entry(desk, "customer", XSS).locator('[data-testid="message-text"]')).to_have_text(XSS)
+    expect(desk.locator("#context-summary")).to_be_visible()
+    assert desk.locator("#view img").count() == 0
+    assert desk.evaluate("typeof window.__xss") == "undefined"
+    screenshot(desk, "desk-06-html-as-text")
+    assert desk.page_errors == [] and desk.dialogs == []
