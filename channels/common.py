@@ -59,6 +59,10 @@ class RecentIds:
             self._ids.popitem(last=False)
         return True
 
+    def seen(self, key: str) -> bool:
+        """True if `key` was remembered (without remembering it)."""
+        return key in self._ids
+
     def __len__(self) -> int:
         return len(self._ids)
 

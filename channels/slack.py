@@ -219,6 +219,10 @@ class SlackInput(InputChannel):
         self.users = SlackUsers(self.client)
         self.tasks = ConversationTasks("slack")
         self.recent_events = RecentIds()
+        # Channel threads this app is talking in (a customer mentioned it there): replies in
+        # them need no new mention. In-process; threads with a person on them are also known
+        # from the database, so a restart never drops a customer's words to an agent.
+        self.known_threads = RecentIds(5_000)
         self.socket_handler: Any = None
         self._socket_task: Optional[asyncio.Task] = None
         self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
@@ -252,17 +256,37 @@ class SlackInput(InputChannel):
             return await next()
 
         @self.bolt.event("message")
-        async def direct_message(event: Dict[str, Any], body: Dict[str, Any]) -> None:
+        async def message(event: Dict[str, Any], body: Dict[str, Any], context: Dict[str, Any]) -> None:
             text = plain_text(event.get("text") or "").strip()
-            if event.get("channel_type") != "im" or not is_customer_message(event) or not text:
-                return  # not a DM, not a person's message, or only a file
-            channel = event["channel"]
+            if not is_customer_message(event) or not text:
+                return  # not a person's message, or only a file
+            channel, team = event["channel"], _team(body, event)
+            if event.get("channel_type") == "im":
+                self._accept(
+                    Inbound(
+                        sender_id=sender_id_for(team, channel),
+                        text=text,
+                        user_id=event["user"],
+                        platform={"team": team, "channel": channel, "thread_ts": None, "ts": event.get("ts")},
+                        message_id=event.get("client_msg_id") or event.get("ts"),
+                    )
+                )
+                return
+            # A reply in a channel thread: ours only if the thread is a conversation we are in.
+            # A reply that mentions the app also arrives as app_mention and is handled there.
+            thread_ts = event.get("thread_ts")
+            bot_user = context.get("bot_user_id")
+            if not thread_ts or (bot_user and f"<@{bot_user}>" in (event.get("text") or "")):
+                return
+            sender_id = sender_id_for(team, channel, thread_ts)
+            if not await self._thread_is_ours(sender_id):
+                return
             self._accept(
                 Inbound(
-                    sender_id=sender_id_for(_team(body, event), channel),
+                    sender_id=sender_id,
                     text=text,
                     user_id=event["user"],
-                    platform={"team": _team(body, event), "channel": channel, "thread_ts": None, "ts": event.get("ts")},
+                    platform={"team": team, "channel": channel, "thread_ts": thread_ts, "ts": event.get("ts")},
                     message_id=event.get("client_msg_id") or event.get("ts"),
                 )
             )
@@ -273,6 +297,7 @@ class SlackInput(InputChannel):
             if is_direct_message(channel) or not is_customer_message(event):
                 return  # a mention inside a DM also arrives as message.im
             thread_ts = event.get("thread_ts") or event["ts"]
+            self.known_threads.first_time(sender_id_for(_team(body, event), channel, thread_ts))
             self._accept(
                 Inbound(
                     sender_id=sender_id_for(_team(body, event), channel, thread_ts),
@@ -305,6 +330,18 @@ class SlackInput(InputChannel):
 
     def _accept(self, inbound: Inbound) -> None:
         self.tasks.submit(inbound.sender_id, self._deliver, inbound)
+
+    async def _thread_is_ours(self, sender_id: str) -> bool:
+        if self.known_threads.seen(sender_id):
+            return True
+        from bot.handoff import service
+        from bot.store.db import run_sync
+
+        try:
+            return await run_sync(service.open_handoff_for, sender_id) is not None
+        except Exception as err:  # noqa: BLE001 - no app database (plain `rasa run`): mentions only
+            logger.debug("slack: cannot check handoffs for %s: %s", sender_id, err)
+            return False
 
     def _accept_click(self, body: Dict[str, Any], action: Dict[str, Any]) -> None:
         message = body.get("message") or {}

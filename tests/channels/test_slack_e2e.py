@@ -17,6 +17,7 @@ from tests.mocks.slack_api import (
     Call,
     MockSlackApi,
     block_actions,
+    channel_message,
     direct_message,
     event_callback,
     mention,
@@ -167,6 +168,38 @@ def test_a_mention_in_a_channel_is_answered_in_its_thread(assistant, slack_api):
     replies = slack_api.messages_to(channel, thread_ts=first["ts"])
     assert len(replies) == len(slack_api.messages_to(channel))  # everything went to the thread
     assert "1Z999AA10123456784" in replies[-1].args["text"]
+
+
+def test_replies_in_a_thread_the_app_is_in_need_no_mention(assistant, slack_api):
+    channel, user = unique("C"), unique("U")
+    first = mention(channel, user, "where is my order?")
+    assert post_event(assistant, event_callback(first)).status_code == 200
+    sender_id = f"slack:{TEAM}:{channel}:{first['ts']}"
+    slack_api.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == channel)
+
+    # Slack sends a mention in a channel twice (app_mention and message.channels): handled once.
+    again = mention(channel, user, "100234", thread_ts=first["ts"])
+    copy = {**again, "type": "message", "channel_type": "channel"}
+    assert post_event(assistant, event_callback(copy)).status_code == 200
+    assert post_event(assistant, event_callback(again)).status_code == 200
+    wait_until(lambda: len(user_events(assistant.rasa_url, sender_id)) == 2, what="the mention in the thread")
+
+    reply = channel_message(channel, user, "alice@example.com", thread_ts=first["ts"])
+    assert post_event(assistant, event_callback(reply)).status_code == 200
+    wait_until(lambda: len(user_events(assistant.rasa_url, sender_id)) == 3, what="the reply without a mention")
+    answered = slack_api.messages_to(channel, thread_ts=first["ts"])
+    assert "1Z999AA10123456784" in answered[-1].args["text"]
+
+    # Other people's threads and plain channel chatter are not ours.
+    posted = len(slack_api.messages_to(channel))
+    stranger = channel_message(channel, user, "anyone know a good pizza place?", thread_ts="1700000000.000100")
+    chatter = channel_message(channel, user, "morning all")
+    assert post_event(assistant, event_callback(stranger)).status_code == 200
+    assert post_event(assistant, event_callback(chatter)).status_code == 200
+    time.sleep(1.5)
+    assert len(slack_api.messages_to(channel)) == posted
+    assert user_events(assistant.rasa_url, f"slack:{TEAM}:{channel}:1700000000.000100") == []
+    assert len(user_events(assistant.rasa_url, sender_id)) == 3
 
 
 def test_a_button_click_in_a_thread_continues_that_thread(assistant, slack_api):

@@ -143,7 +143,13 @@ def test_the_manifest_asks_for_what_the_channel_uses():
     manifest = yaml.safe_load((Path(slack.__file__).parent / "slack_manifest.yml").read_text())
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "im:history", "users:read", "users:read.email"} <= scopes
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert {"channels:history", "groups:history"} <= scopes  # thread replies without a mention
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.channels",
+        "message.groups",
+        "message.im",
+    }
     assert manifest["settings"]["event_subscriptions"]["request_url"].endswith("/webhooks/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"]
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/webhooks/slack/events")

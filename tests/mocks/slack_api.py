@@ -339,6 +339,22 @@ def mention(channel: str, user: str, text: str, thread_ts: Optional[str] = None,
     return event
 
 
+def channel_message(channel: str, user: str, text: str, thread_ts: Optional[str] = None) -> dict:
+    """A message in a public channel (message.channels), in a thread when `thread_ts` is given."""
+    event = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "channel",
+        "user": user,
+        "text": text,
+        "ts": _ts(),
+        "client_msg_id": str(uuid.uuid4()),
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
 def block_actions(posted: Call, user: str, action_index: int = 0, team_id: str = "T0001") -> dict:
     """A click on button `action_index` of a message the bot posted (a recorded chat.postMessage)."""
     message = posted.result["message"]
