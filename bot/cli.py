@@ -24,7 +24,7 @@ def _configure_logging(settings: Settings) -> None:
         level=settings.log_level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
-    for noisy in ("tensorflow", "absl", "sanic.access", "matplotlib", "urllib3"):
+    for noisy in ("tensorflow", "absl", "sanic.access", "matplotlib", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -28,7 +28,10 @@ def apology(support_email: str) -> BotUttered:
         "Sorry, I'm having trouble reaching our order and ticket system right now, so I couldn't finish that. "
         f"Please try again in a few minutes, or write to {support_email} and our team will help you."
     )
-    buttons = [{"title": "Try again", "payload": "/capabilities"}, {"title": "Talk to a person", "payload": "/request_human"}]
+    buttons = [
+        {"title": "Try again", "payload": "/capabilities"},
+        {"title": "Talk to a person", "payload": "/request_human"},
+    ]
     return BotUttered(text=text, data={"buttons": buttons}, metadata={APOLOGY_MARK: True})
 
 
@@ -42,8 +45,14 @@ async def handoff_without_action_server(tracker: Any) -> List[Event]:
     slots = tracker.current_slot_values()
     reason = slots.get("handoff_reason") or "customer_request"
     outcome = await run_sync(
-        escalate, handoff_config.load(), tracker.sender_id, tracker.get_latest_input_channel() or "rest",
-        reason, slots.get("handoff_detail") or "", [e.as_dict() for e in tracker.events], slots,
+        escalate,
+        handoff_config.load(),
+        tracker.sender_id,
+        tracker.get_latest_input_channel() or "rest",
+        reason,
+        slots.get("handoff_detail") or "",
+        [e.as_dict() for e in tracker.events],
+        slots,
     )
     events: List[Event] = [BotUttered(text=outcome.text, data={"buttons": outcome.buttons} if outcome.buttons else {})]
     if tracker.active_loop_name:

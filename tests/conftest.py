@@ -18,7 +18,6 @@ os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from bot import settings as settings_module  # noqa: E402
-from bot.settings import PROJECT_ROOT  # noqa: E402
 
 # The PostgreSQL server on this machine (trust auth). CI must run these tests, not skip them.
 PG_URL = os.environ.get("DATABASE_TEST_URL_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -93,7 +92,8 @@ class Chat:
         if metadata:
             body["metadata"] = metadata
         request = urllib.request.Request(
-            f"{self.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
+            f"{self.url}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -112,7 +112,7 @@ class Chat:
 
 
 @pytest.fixture
-def stack_factory(tmp_path: Path, model_path: Path) -> Iterator[Callable[..., "object"]]:
+def stack_factory(tmp_path: Path, model_path: Path) -> Iterator[Callable[..., object]]:
     """Start a real assistant on free ports: `stack = stack_factory(env={...})`."""
     from bot.launcher import Stack
 

@@ -26,7 +26,13 @@ def tracker(
         "entities": entities or [],
         "metadata": metadata or {},
     }
-    user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "metadata": metadata or {}}
+    user_event = {
+        "event": "user",
+        "text": text,
+        "parse_data": latest,
+        "input_channel": channel,
+        "metadata": metadata or {},
+    }
     return Tracker.from_dict(
         {
             "sender_id": sender_id,

@@ -182,8 +182,9 @@ def tickets_for_sender(sender_id: str, limit: int = 10) -> List[TicketView]:
         return [_view(t) for t in rows]
 
 
-def add_message(reference: str, author: str, text: str, *, agent_id: Optional[int] = None,
-                agent_name: Optional[str] = None) -> int:
+def add_message(
+    reference: str, author: str, text: str, *, agent_id: Optional[int] = None, agent_name: Optional[str] = None
+) -> int:
     """Record a reply on a ticket; agent replies move it to 'pending' (waiting on the customer)."""
     from bot.store.models import TicketMessage
 
@@ -191,7 +192,9 @@ def add_message(reference: str, author: str, text: str, *, agent_id: Optional[in
         ticket = session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
         if ticket is None:
             raise LookupError(reference)
-        message = TicketMessage(ticket=ticket, author=author, text=text.strip(), agent_id=agent_id, agent_name=agent_name)
+        message = TicketMessage(
+            ticket=ticket, author=author, text=text.strip(), agent_id=agent_id, agent_name=agent_name
+        )
         session.add(message)
         if author == "agent" and ticket.status == TicketStatus.open:
             ticket.status = TicketStatus.pending
@@ -217,5 +220,15 @@ def ticket_messages(reference: str) -> List[dict]:
         rows = session.execute(
             select(TicketMessage).join(Ticket).where(Ticket.reference == reference).order_by(TicketMessage.id)
         ).scalars()
-        return [{"id": m.id, "author": m.author, "agent": m.agent_name, "text": m.text, "delivered": m.delivered,
-                 "delivery_error": m.delivery_error, "created_at": m.created_at.isoformat() + "Z"} for m in rows]
+        return [
+            {
+                "id": m.id,
+                "author": m.author,
+                "agent": m.agent_name,
+                "text": m.text,
+                "delivered": m.delivered,
+                "delivery_error": m.delivery_error,
+                "created_at": m.created_at.isoformat() + "Z",
+            }
+            for m in rows
+        ]

@@ -58,8 +58,14 @@ def test_new_article_is_answered_without_restart(stack_factory, tmp_path):
     (sources / "articles" / "bike-workshops.md").write_text(NEW_ARTICLE, encoding="utf-8")
     env = {**os.environ, "VAR_DIR": str(var), "KB_SOURCES": str(sources), "RASA_TELEMETRY_ENABLED": "false"}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bot", "kb", "ingest", str(sources)], cwd=PROJECT_ROOT,
-                            env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "ingest", str(sources)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "re-embedded" in result.stdout.lower() or "re-embedded" in result.stderr.lower()
 

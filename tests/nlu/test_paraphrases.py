@@ -57,4 +57,6 @@ def test_paraphrases_reach_the_right_intent(parse):
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} of {total} held-out phrasings:\n" + "\n".join(misses)
     # No intent may be mostly missed, however good the average.
     for intent, texts in cases.items():
-        assert per_intent[intent] / len(texts) >= 0.6, f"{intent}: {per_intent[intent]}/{len(texts)}\n" + "\n".join(misses)
+        assert per_intent[intent] / len(texts) >= 0.6, f"{intent}: {per_intent[intent]}/{len(texts)}\n" + "\n".join(
+            misses
+        )
