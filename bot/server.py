@@ -22,7 +22,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import json as json_response
 
-from bot import resilience
+from bot import resilience, speedups
 from bot.desk import api as desk_api
 from bot.settings import Settings
 
@@ -127,6 +127,7 @@ def guard_api(app: Sanic, settings: Settings) -> None:
 
 def build_app(settings: Settings, model_path: str) -> Sanic:
     resilience.install(settings.support_email)
+    speedups.install()
     endpoints = build_endpoints(settings)
     app = rasa_run.configure_app(
         input_channels(settings),

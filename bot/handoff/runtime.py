@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -43,6 +44,8 @@ class HandoffRuntime:
         self.config = config
         self.bus = bus
         self._last_queue_reply: Dict[str, float] = {}
+        # The tracker each bot turn saved, so the triggers need not load it again.
+        self._saved: OrderedDict[str, Any] = OrderedDict()
 
     # ---- the gate ------------------------------------------------------------------------
 
@@ -53,6 +56,16 @@ class HandoffRuntime:
             return await self.handle_message(message, original)
 
         self.agent.handle_message = gated
+        store = self.agent.tracker_store
+        save = store.save
+
+        async def remembering_save(tracker: Any) -> None:
+            await save(tracker)
+            self._saved[tracker.sender_id] = tracker
+            while len(self._saved) > 1000:  # turns that never reach the gate (HTTP API) age out
+                self._saved.popitem(last=False)
+
+        store.save = remembering_save
 
     async def handle_message(
         self, message: UserMessage, original: Callable[[UserMessage], Awaitable[Optional[List[Dict[str, Any]]]]]
@@ -129,7 +142,7 @@ class HandoffRuntime:
         await output.send_response(handoff.sender_id, event.message())
 
     async def _check_triggers(self, sender_id: str, output: OutputChannel) -> None:
-        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        tracker = self._saved.pop(sender_id, None) or await self.agent.tracker_store.retrieve(sender_id)
         if tracker is None or tracker.is_paused():
             return
         events = [e.as_dict() for e in tracker.events]
