@@ -56,3 +56,19 @@ def run(action: Action, trk: Tracker, domain: Optional[Dict[str, Any]] = None) -
 
 def texts(messages: List[Dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
+
+
+def bot_spoke_while_paused(tracker: dict) -> List[Optional[str]]:
+    """Bot utterances between a pause and the following resume that neither an agent wrote
+    nor the handoff itself sent (queue updates, "... has joined"): the bot speaking out of turn."""
+    paused, offenders = False, []
+    for event in tracker["events"]:
+        if event["event"] == "pause":
+            paused = True
+        elif event["event"] == "resume":
+            paused = False
+        elif event["event"] == "bot" and paused:
+            meta = event.get("metadata") or {}
+            if not meta.get("agent") and not meta.get("handoff_system"):
+                offenders.append(event.get("text"))
+    return offenders

@@ -16,32 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
-from tests.handoff.test_handoff_rest import _bot_spoke_while_paused
+from tests.browser.chromium import ARTIFACTS, BOT, CHROMIUM, CHROMIUM_ARGS, INPUT, LAUNCHER, PANEL, REPLY
+from tests.trackers import bot_spoke_while_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 TIMEOUT_MS = 30_000
 PASSWORD = "correct horse battery staple"
 XSS = "<img src=x onerror=window.__xss=1>"
-
-WIDGET = "support-chat-widget"
-LAUNCHER = f"{WIDGET} .sw-launcher"
-PANEL = f"{WIDGET} .sw-panel"
-INPUT = f"{WIDGET} .sw-input"
-BOT = f"{WIDGET} .sw-msg-bot"
-REPLY = f"{WIDGET} .sw-reply"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -232,7 +214,7 @@ def test_agent_takes_a_widget_conversation_from_the_queue_and_hands_it_back(agen
     customer_says(customer, "thank you")
     expect(transcript_entry(desk, "customer", "thank you")).to_be_visible()
     screenshot(desk, "desk-03-talking")
-    assert _bot_spoke_while_paused(tracker(base, sender)) == []
+    assert bot_spoke_while_paused(tracker(base, sender)) == []
     said_by_bot = " ".join(customer.locator(BOT).all_text_contents())
     assert "You're welcome" not in said_by_bot and "Happy to help" not in said_by_bot
 
@@ -250,7 +232,7 @@ def test_agent_takes_a_widget_conversation_from_the_queue_and_hands_it_back(agen
     wait_for_bot(customer, "how would you rate the help you got today")
     expect(transcript_entry(desk, "bot", "how would you rate")).to_be_visible()  # the desk keeps following
 
-    assert _bot_spoke_while_paused(tracker(base, sender)) == []
+    assert bot_spoke_while_paused(tracker(base, sender)) == []
     assert desk.evaluate("window.__samePage") is True
     screenshot(desk, "desk-04-handed-back")
     screenshot(customer, "desk-05-customer-widget")

@@ -15,32 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from tests.browser.chromium import ARTIFACTS, BOT, CHROMIUM, CHROMIUM_ARGS, INPUT, LAUNCHER, PANEL, REPLY, USER, WIDGET
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 TIMEOUT_MS = 60_000
 XSS = "<img src=x onerror=alert(1)>"
 REDIS_URL = os.environ.get("SOCKETIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-WIDGET = "support-chat-widget"
-LAUNCHER = f"{WIDGET} .sw-launcher"
-PANEL = f"{WIDGET} .sw-panel"
-INPUT = f"{WIDGET} .sw-input"
-BOT = f"{WIDGET} .sw-msg-bot"
-USER = f"{WIDGET} .sw-msg-user"
-REPLY = f"{WIDGET} .sw-reply"
 
 
 @pytest.fixture(scope="module")

@@ -74,19 +74,3 @@ def rasa_api(rasa_url: str, path: str, body: object, method: str = "POST") -> di
 def log_text(stack: object, name: str = "rasa") -> str:
     path: Optional[Path] = stack.log_dir / f"{name}.log"  # type: ignore[attr-defined]
     return path.read_text(errors="replace") if path and path.exists() else ""
-
-
-def bot_spoke_while_paused(tracker: dict) -> List[Optional[str]]:
-    """Bot utterances between a pause and the following resume that neither an agent wrote
-    nor the handoff itself sent (queue updates, "... has joined"): the bot speaking out of turn."""
-    paused, offenders = False, []
-    for event in tracker["events"]:
-        if event["event"] == "pause":
-            paused = True
-        elif event["event"] == "resume":
-            paused = False
-        elif event["event"] == "bot" and paused:
-            meta = event.get("metadata") or {}
-            if not meta.get("agent") and not meta.get("handoff_system"):
-                offenders.append(event.get("text"))
-    return offenders

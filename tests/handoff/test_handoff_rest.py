@@ -9,25 +9,11 @@ import pytest
 from bot.desk import auth
 from tests.conftest import Chat
 from tests.handoff.desk_client import Desk
+from tests.trackers import bot_spoke_while_paused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 PASSWORD = "correct horse battery staple"
-
-
-def _bot_spoke_while_paused(tracker: dict) -> list:
-    """Bot utterances between a pause and the following resume that an agent did not write."""
-    paused, offenders = False, []
-    for event in tracker["events"]:
-        if event["event"] == "pause":
-            paused = True
-        elif event["event"] == "resume":
-            paused = False
-        elif event["event"] == "bot" and paused:
-            meta = event.get("metadata") or {}
-            if not meta.get("agent") and not meta.get("handoff_system"):
-                offenders.append(event.get("text"))
-    return offenders
 
 
 def _texts(replies) -> str:
@@ -82,7 +68,7 @@ def test_full_loop_over_rest(stack_factory):
     stats = desk.get("/stats").json()["satisfaction"]
     assert stats["by_agent"]["Ann"]["average"] == 5.0
     tracker = desk.http.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=30).json()
-    assert _bot_spoke_while_paused(tracker) == []
+    assert bot_spoke_while_paused(tracker) == []
     notes = desk.get(f"/handoffs/{handoff['id']}").json()["notes"]
     assert [n["text"] for n in notes] == ["UPS claim needed"]
 
