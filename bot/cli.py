@@ -133,9 +133,14 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from rasa.utils.log_utils import configure_structlog
+
     from bot import server
 
     _configure_logging(settings)
+    # Rasa 3.6 logs through structlog too; unconfigured, structlog prints every debug line
+    # (whole tracker states per message), which is noise and costs CPU on every turn.
+    configure_structlog(logging.getLevelName(settings.log_level))
     server.serve(settings, args.model)
     return 0
 

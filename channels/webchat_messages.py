@@ -92,11 +92,18 @@ def socket_payloads(message: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def message_meta(message: Dict[str, Any], index: int) -> Dict[str, Any]:
-    """The id and server time of the `index`-th payload of a bot message."""
+    """The id and server time of the `index`-th payload of a bot message, and the name of the
+    person who wrote it when a support agent did (the widget labels those messages)."""
     timestamp = message.get("timestamp")
-    if not isinstance(timestamp, (int, float)):
-        return {"id": f"b-{uuid.uuid4().hex}", "ts": time.time()}
-    return {"id": f"b-{timestamp:.6f}-{index}", "ts": float(timestamp)}
+    if isinstance(timestamp, (int, float)):
+        meta: Dict[str, Any] = {"id": f"b-{timestamp:.6f}-{index}", "ts": float(timestamp)}
+    else:
+        meta = {"id": f"b-{uuid.uuid4().hex}", "ts": time.time()}
+    # BotUttered.message() merges the event's metadata into the message itself.
+    agent = message.get("agent") or (message.get("metadata") or {}).get("agent")
+    if isinstance(agent, dict) and isinstance(agent.get("name"), str) and agent["name"]:
+        meta["agent"] = agent["name"]
+    return meta
 
 
 # --- history --------------------------------------------------------------------------------------

@@ -103,8 +103,9 @@ def _outbox_message(message: Dict[str, Any]) -> Dict[str, Any]:
         out["text"] = message["text"]
     if message.get("buttons"):
         out["buttons"] = message["buttons"]
-    if message.get("metadata", {}).get("agent"):
-        out["metadata"] = {"agent": message["metadata"]["agent"]}
+    agent = message.get("agent")  # BotUttered.message() merges the event's metadata in
+    if agent:
+        out["metadata"] = {"agent": agent}
     return {k: v for k, v in out.items() if v is not None}
 
 

@@ -310,13 +310,20 @@ function createWidget(options) {
     lastEntry.el.after(repliesEl);
   }
 
-  function renderPayload(from, payload) {
+  function renderPayload(from, payload, agent) {
     const nodes = [];
     const text = typeof payload.text === "string" ? payload.text : "";
     const replies = payload.quick_replies || payload.buttons;
     if (text) {
-      const bubble = el("div", `sw-msg sw-msg-${from}`);
-      bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : "Assistant: "));
+      // A support agent's message carries their name: show it, so the customer knows a person wrote it.
+      const byAgent = from === "bot" && typeof agent === "string" && agent;
+      const bubble = el("div", `sw-msg sw-msg-${from}` + (byAgent ? " sw-msg-agent" : ""));
+      if (byAgent) {
+        bubble.appendChild(el("span", "sw-author", `${agent} · support team`));
+        bubble.appendChild(el("span", "sw-sr-only", ": "));
+      } else {
+        bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : "Assistant: "));
+      }
       appendRichText(bubble, text, options.serverUrl);
       nodes.push(bubble);
     }
@@ -363,7 +370,7 @@ function createWidget(options) {
       return false;
     }
     if (!payload || typeof payload !== "object") return false;
-    const rendered = renderPayload(from, payload);
+    const rendered = renderPayload(from, payload, meta.agent);
     if (!rendered) return false;
     const last = entries[entries.length - 1];
     const entry = {
@@ -522,7 +529,7 @@ function createWidget(options) {
     if (!data || data.session_id !== sessionId || !Array.isArray(data.messages)) return;
     for (const item of data.messages) {
       if (item && (item.from === "user" || item.from === "bot")) {
-        addMessage(item.from, item.message, { id: item.id, ts: item.ts });
+        addMessage(item.from, item.message, { id: item.id, ts: item.ts, agent: item.agent });
       }
     }
     log.removeAttribute("aria-busy");

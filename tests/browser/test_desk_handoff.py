@@ -205,6 +205,10 @@ def test_agent_takes_a_widget_conversation_from_the_queue_and_hands_it_back(agen
     reply.press("Enter")
     expect(reply).to_have_value("")
     wait_for_bot(customer, "Let me check that parcel for you")
+    # The customer can tell a person wrote it (the bot's own messages carry no such label).
+    from_ann = customer.locator(f"{BOT}.sw-msg-agent", has_text="Let me check that parcel for you")
+    expect(from_ann.locator(".sw-author")).to_have_text("Ann · support team")
+    expect(customer.locator(f"{BOT}:not(.sw-msg-agent) .sw-author")).to_have_count(0)
     expect(transcript_entry(desk, "agent", "Let me check that parcel for you")).to_be_visible()
 
     desk.fill("#note-text", "UPS claim needed")

@@ -60,6 +60,15 @@ def test_message_ids_come_from_the_event_timestamp():
     assert fresh["id"].startswith("b-") and fresh["ts"] > 0
 
 
+def test_an_agents_message_carries_their_name_live_and_in_the_history():
+    by_ann = BotUttered("Hi, Ann here.", metadata={"agent": {"id": 3, "name": "Ann"}}, timestamp=200.0)
+    by_bot = BotUttered("Ann has joined.", metadata={"handoff_system": True}, timestamp=199.0)
+    assert wm.message_meta(by_ann.message(), 0) == {"id": "b-200.000000-0", "ts": 200.0, "agent": "Ann"}
+    assert "agent" not in wm.message_meta(by_bot.message(), 0)
+    entries = wm.history_entries([by_bot, by_ann])
+    assert [e.get("agent") for e in entries] == [None, "Ann"]
+
+
 def _conversation():
     hi = UserUttered("hi", input_channel="webchat", message_id="m-hi-00001", timestamp=100.0)
     greet = BotUttered(

@@ -54,8 +54,11 @@ def test_full_loop_over_rest(stack_factory):
         == 201
     )
     assert desk.post(f"/handoffs/{handoff['id']}/notes", {"text": "UPS claim needed"}).status_code == 201
-    reply = _texts(chat.say("thank you"))
+    replies = chat.say("thank you")
+    reply = _texts(replies)
     assert "Let me check that parcel" in reply
+    from_ann = [r for r in replies if "Let me check that parcel" in (r.get("text") or "")]
+    assert from_ann[0]["metadata"]["agent"]["name"] == "Ann"  # REST clients can tell a person wrote it
     assert "You're welcome" not in reply and "Happy to help" not in reply  # not the bot
 
     assert desk.post(f"/handoffs/{handoff['id']}/handback").status_code == 200
