@@ -7,16 +7,14 @@ Screenshots go to test-artifacts/browser/ (kept out of git).
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import ARTIFACTS, BOT, CHROMIUM, CHROMIUM_ARGS, INPUT, LAUNCHER, PANEL, REPLY
+from tests.browser.chromium import ARTIFACTS, BOT, INPUT, LAUNCHER, PANEL, REPLY
+from tests.stack import running_assistant
 from tests.trackers import bot_spoke_while_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
@@ -38,38 +36,11 @@ def _expect_timeout():
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, model_path):
     """A running assistant (action server + Rasa server with the desk) and one desk agent, Ann."""
-    from bot import settings as settings_module
     from bot.desk import auth
-    from bot.launcher import Stack
-    from bot.store import db
-    from bot.store.seed import ensure_seeded
-    from tests.conftest import free_port
 
-    var = tmp_path_factory.mktemp("desk-browser-var")
-    env = {"VAR_DIR": str(var)}
-    os.environ.update(env)
-    try:
-        settings = dataclasses.replace(settings_module.load(), port=free_port(), actions_port=free_port())
-    finally:
-        for key in env:
-            os.environ.pop(key)
-    db.configure(settings.app_database_url)
-    ensure_seeded()
-    auth.add_agent("ann@example.com", "Ann", PASSWORD)
-    with Stack(settings, model_path, env=env, log_dir=var / "logs") as stack:
+    with running_assistant(tmp_path_factory.mktemp("desk-browser-var"), model_path, {}) as stack:
+        auth.add_agent("ann@example.com", "Ann", PASSWORD)
         yield stack
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _new_page(browser, width: int, height: int):

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import dataclasses
 import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import ARTIFACTS, BOT, CHROMIUM, CHROMIUM_ARGS, INPUT, LAUNCHER, PANEL, REPLY, USER, WIDGET
+from tests.browser.chromium import ARTIFACTS, BOT, INPUT, LAUNCHER, PANEL, REPLY, USER, WIDGET
+from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
@@ -26,37 +25,11 @@ REDIS_URL = os.environ.get("SOCKETIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, model_path):
-    from bot import settings as settings_module
-    from bot.launcher import Stack
-    from bot.store import db
-    from bot.store.seed import ensure_seeded
-    from tests.conftest import free_port
-
-    var = tmp_path_factory.mktemp("browser-var")
-    # With Redis, a test can push messages to a session from outside the server (as handoff will).
-    env = {"VAR_DIR": str(var), "SOCKETIO_REDIS_URL": REDIS_URL}
-    os.environ.update(env)
-    try:
-        settings = dataclasses.replace(settings_module.load(), port=free_port(), actions_port=free_port())
-    finally:
-        for key in env:
-            os.environ.pop(key)
-    db.configure(settings.app_database_url)
-    ensure_seeded()
-    with Stack(settings, model_path, env=env, log_dir=var / "logs") as stack:
+    # With Redis, a test can push messages to a session from outside the server (as handoff does).
+    with running_assistant(
+        tmp_path_factory.mktemp("browser-var"), model_path, {"SOCKETIO_REDIS_URL": REDIS_URL}
+    ) as stack:
         yield stack
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,41 +3,11 @@ at what reached the assistant through Rasa's HTTP API."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
-import os
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
-
-
-@contextlib.contextmanager
-def running_assistant(var: Path, model_path: Path, env: Dict[str, str]):
-    """A real assistant (action server + Rasa server) on free ports, with `env` in its processes
-    only. Module-scoped use of what `stack_factory` does per test: starting one takes a while."""
-    from bot import settings as settings_module
-    from bot.launcher import Stack
-    from bot.store import db
-    from bot.store.seed import ensure_seeded
-    from tests.conftest import free_port
-
-    child_env = {"VAR_DIR": str(var), "LOG_LEVEL": "INFO", "RASA_TELEMETRY_ENABLED": "false", **env}
-    saved = {key: os.environ.get(key) for key in child_env}
-    os.environ.update(child_env)
-    try:
-        settings = dataclasses.replace(settings_module.load(), port=free_port(), actions_port=free_port())
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    db.configure(settings.app_database_url)
-    ensure_seeded()
-    with Stack(settings, model_path, env=child_env, log_dir=var / "logs") as stack:
-        yield stack
+from typing import Callable, List, Optional
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 60, what: str = "condition") -> object:

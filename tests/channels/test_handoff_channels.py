@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from bot.desk import auth
-from tests.channels.support import running_assistant, tracker, user_events, wait_until
+from tests.channels.support import tracker, user_events, wait_until
 from tests.channels.webchat_client import WidgetClient
 from tests.handoff.desk_client import Desk
 from tests.mocks.slack_api import (
@@ -40,6 +40,7 @@ from tests.mocks.slack_api import (
     signed_headers,
 )
 from tests.mocks.telegram_api import MockTelegramApi, callback_update, message_update, user
+from tests.stack import running_assistant
 from tests.trackers import bot_spoke_while_paused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
-from tests.channels.support import log_text, rasa_api, running_assistant, user_events, wait_until
+from tests.channels.support import log_text, rasa_api, user_events, wait_until
 from tests.mocks.slack_api import (
     Call,
     MockSlackApi,
@@ -23,6 +23,7 @@ from tests.mocks.slack_api import (
     mention,
     signed_headers,
 )
+from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

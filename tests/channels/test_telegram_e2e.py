@@ -13,8 +13,9 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
-from tests.channels.support import log_text, rasa_api, running_assistant, user_events, wait_until
+from tests.channels.support import log_text, rasa_api, user_events, wait_until
 from tests.mocks.telegram_api import Call, MockTelegramApi, callback_update, message_update, user
+from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.channels.support import log_text, running_assistant, user_events, wait_until
+from tests.channels.support import log_text, user_events, wait_until
 from tests.mocks.telegram_api import MockTelegramApi, callback_update, message_update, next_update_id
+from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
