@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
+
+from tests.mocks.recording import RecordingServer
 
 JSON_ARGS = ("blocks", "attachments", "metadata")
 
@@ -43,59 +44,25 @@ class Failure:
     where: Optional[Callable[[Call], bool]] = None
 
 
-class MockSlackApi:
+class MockSlackApi(RecordingServer):
     def __init__(self, team_id: str = "T0001", bot_user_id: str = "UBOT", users: Optional[Dict[str, dict]] = None):
+        super().__init__("mock-slack-api")
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.users = users or {}
-        self.calls: List[Call] = []
         self.socket_acks: List[dict] = []
-        self._failures: Dict[str, List[Failure]] = {}
-        self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="mock-slack-api", daemon=True)
-        self._runner: Optional[web.AppRunner] = None
         self._sockets: List[web.WebSocketResponse] = []
-        self.port = 0
-
-    # ---- lifecycle ----
-
-    def start(self) -> MockSlackApi:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
 
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_get("/socket", self._socket)
         app.router.add_route("*", "/api/{method}", self._api)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self._serve(app)
 
-    def stop(self) -> None:
-        async def _stop() -> None:
-            for ws in list(self._sockets):
-                await ws.close()
-            if self._runner is not None:
-                await self._runner.cleanup()
-            others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-            for task in others:
-                task.cancel()
-            await asyncio.gather(*others, return_exceptions=True)
-
-        asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    def __enter__(self) -> MockSlackApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    async def _before_stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
 
     @property
     def url(self) -> str:
@@ -108,28 +75,7 @@ class MockSlackApi:
         self, method: str, error: str = "internal_error", *, status: int = 200, times: int = 1, where=None
     ) -> None:
         """Make the next `times` calls of `method` (matching `where`) fail with `error`."""
-        with self._lock:
-            self._failures.setdefault(method, []).append(Failure(error, status, times, where))
-
-    def calls_to(self, method: str, where: Optional[Callable[[Call], bool]] = None) -> List[Call]:
-        with self._lock:
-            return [c for c in self.calls if c.method == method and (where is None or where(c))]
-
-    def wait_for(
-        self, method: str, count: int = 1, where: Optional[Callable[[Call], bool]] = None, timeout: float = 60
-    ) -> List[Call]:
-        """Poll the recorded calls until `count` calls of `method` match; return them."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.calls_to(method, where)
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"expected {count} call(s) to {method}, got {len(found)} within {timeout:.0f} s; "
-                    f"all calls: {[(c.method, c.args) for c in self.calls]}"
-                )
-            time.sleep(0.05)
+        self._add_failure(method, Failure(error, status, times, where))
 
     def messages_to(self, channel: str, thread_ts: Optional[str] = None) -> List[Call]:
         return self.calls_to(
@@ -205,13 +151,6 @@ class MockSlackApi:
             return web.json_response({"ok": False, "error": "unknown_method"})
         call.result = handler(call, request)
         return web.json_response(call.result)
-
-    def _take_failure(self, call: Call) -> Optional[Failure]:
-        for failure in self._failures.get(call.method, []):
-            if failure.times > 0 and (failure.where is None or failure.where(call)):
-                failure.times -= 1
-                return failure
-        return None
 
     def _auth_test(self, call: Call, request: web.Request) -> dict:
         return {

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+from tests.mocks.recording import RecordingServer
 
 INT_ARGS = ("chat_id", "message_id", "offset", "limit", "timeout")
 JSON_ARGS = ("reply_markup", "allowed_updates", "entities")
@@ -40,8 +41,9 @@ class Failure:
     parameters: Optional[dict] = None  # e.g. {"retry_after": 1} with error_code 429
 
 
-class MockTelegramApi:
+class MockTelegramApi(RecordingServer):
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "demo_shop_bot"):
+        super().__init__("mock-telegram-api")
         self.token = token
         self.bot_user = {
             "id": int(token.split(":")[0]),
@@ -49,52 +51,20 @@ class MockTelegramApi:
             "first_name": "Demo Shop",
             "username": bot_username,
         }
-        self.calls: List[Call] = []
-        self._failures: Dict[str, List[Failure]] = {}
-        self._lock = threading.Lock()
         self._message_ids = itertools.count(1000)
         self._pending: List[dict] = []
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="mock-telegram-api", daemon=True)
-        self._runner: Optional[web.AppRunner] = None
         self._new_update: Optional[asyncio.Condition] = None
-        self.port = 0
-
-    # ---- lifecycle ----
-
-    def start(self) -> MockTelegramApi:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
 
     async def _start(self) -> None:
         self._new_update = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self._serve(app)
 
-    def stop(self) -> None:
-        async def _stop() -> None:
-            assert self._new_update is not None
-            async with self._new_update:
-                self._new_update.notify_all()  # long polls answer now
-            if self._runner is not None:
-                await self._runner.cleanup()
-            await _cancel_other_tasks()
-
-        asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    def __enter__(self) -> MockTelegramApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    async def _before_stop(self) -> None:
+        assert self._new_update is not None
+        async with self._new_update:
+            self._new_update.notify_all()  # long polls answer now
 
     @property
     def url(self) -> str:
@@ -114,8 +84,7 @@ class MockTelegramApi:
         parameters: Optional[dict] = None,
     ) -> None:
         """Make the next `times` calls of `method` (matching `where`) fail."""
-        with self._lock:
-            self._failures.setdefault(method, []).append(Failure(description, error_code, times, where, parameters))
+        self._add_failure(method, Failure(description, error_code, times, where, parameters))
 
     def push_update(self, update: dict) -> None:
         """Queue an update for getUpdates (long polling)."""
@@ -127,26 +96,6 @@ class MockTelegramApi:
                 self._new_update.notify_all()
 
         asyncio.run_coroutine_threadsafe(_push(), self._loop).result(10)
-
-    def calls_to(self, method: str, where: Optional[Callable[[Call], bool]] = None) -> List[Call]:
-        with self._lock:
-            return [c for c in self.calls if c.method == method and (where is None or where(c))]
-
-    def wait_for(
-        self, method: str, count: int = 1, where: Optional[Callable[[Call], bool]] = None, timeout: float = 60
-    ) -> List[Call]:
-        """Poll the recorded calls until `count` calls of `method` match; return them."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.calls_to(method, where)
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"expected {count} call(s) to {method}, got {len(found)} within {timeout:.0f} s; "
-                    f"all calls: {[(c.method, c.args) for c in self.calls]}"
-                )
-            time.sleep(0.05)
 
     def messages_to(self, chat_id: int) -> List[Call]:
         return self.calls_to("sendMessage", lambda c: c.args.get("chat_id") == chat_id)
@@ -184,13 +133,6 @@ class MockTelegramApi:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         call.result = await handler(call)
         return web.json_response({"ok": True, "result": call.result})
-
-    def _take_failure(self, call: Call) -> Optional[Failure]:
-        for failure in self._failures.get(call.method, []):
-            if failure.times > 0 and (failure.where is None or failure.where(call)):
-                failure.times -= 1
-                return failure
-        return None
 
     def _message(self, chat_id: int, text: str, reply_markup: Optional[dict] = None) -> dict:
         message = {
@@ -241,13 +183,6 @@ class MockTelegramApi:
                     pass
             limit = int(call.args.get("limit") or 100)
             return self._pending[:limit]
-
-
-async def _cancel_other_tasks() -> None:
-    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-    for task in others:
-        task.cancel()
-    await asyncio.gather(*others, return_exceptions=True)
 
 
 # ---- updates in the Bot API's JSON shape (for webhook requests) ----
