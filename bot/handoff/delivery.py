@@ -78,20 +78,18 @@ async def send(
             raise DeliveryError(f"The {channel} channel can't reach this customer: {err}") from err
         return event
     if output is None:
-        if strict:
-            await append_events(agent, sender_id, [event])
         service.push_outbox(sender_id, _outbox_message(message))
-        return event
-    try:
-        if strict and hasattr(output, "send_text_message") and not buttons and channel != "webchat":
-            await output.send_text_message(sender_id, text)  # raises on failure
-        else:
-            await output.send_response(sender_id, message)
-    except Exception as err:  # noqa: BLE001
-        logger.error("handoff: could not deliver to %s on %s: %s", sender_id, channel, err)
-        if strict:
-            raise DeliveryError(f"{channel} refused the message: {err}") from err
-    if strict:
+    else:
+        try:
+            if strict and hasattr(output, "send_text_message") and not buttons and channel != "webchat":
+                await output.send_text_message(sender_id, text)  # raises on failure
+            else:
+                await output.send_response(sender_id, message)
+        except Exception as err:  # noqa: BLE001
+            logger.error("handoff: could not deliver to %s on %s: %s", sender_id, channel, err)
+            if strict:
+                raise DeliveryError(f"{channel} refused the message: {err}") from err
+    if strict:  # delivered (or queued for the customer's next request): now it is part of the story
         await append_events(agent, sender_id, [event])
     return event
 
