@@ -121,15 +121,33 @@ def parse_rating(tracker: Tracker) -> Optional[int]:
     return None
 
 
+class ActionAskRating(Action):
+    """Asks for the 1-5 rating, and remembers that it asked: only an asked-for rating counts."""
+
+    def name(self) -> str:
+        return "action_ask_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response="utter_ask_rating")
+        return [SlotSet("rating_requested", True)]
+
+
 class ActionRecordRating(Action):
     """Satisfaction 1-5, stored with the conversation's handoff and agent. A low rating is
-    acted on: a follow-up ticket goes to the team with the transcript."""
+    acted on: a follow-up ticket goes to the team with the transcript.
+
+    Only a rating the assistant asked for is recorded, once: "1" or a `/rate` payload from a
+    conversation that was never asked (or already answered) is treated as not understood, so
+    nobody can fill the statistics or open high-priority tickets by typing numbers."""
 
     def name(self) -> str:
         return "action_record_rating"
 
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        if not tracker.get_slot("rating_requested"):
+            dispatcher.utter_message(response="utter_default")
+            return []
         rating = parse_rating(tracker)
         if rating is None:
             dispatcher.utter_message(response="utter_ask_rating")
@@ -141,7 +159,7 @@ class ActionRecordRating(Action):
                 open_ticket,
                 f"Follow up: customer rated support {rating}/5",
                 f"{summarize(tracker.events, tracker.current_slot_values())}\n\nTranscript:\n{as_text(transcript(tracker.events))}",
-                tracker.get_slot("email") or tracker.get_slot("customer_email"),
+                tracker.get_slot("verified_email") or tracker.get_slot("email"),
                 channel=channel,
                 sender_id=tracker.sender_id,
                 priority="high",
@@ -150,6 +168,6 @@ class ActionRecordRating(Action):
                 text=f"I'm sorry we didn't do better. A team lead will review this conversation (ticket {ticket.reference}) "
                 "and get back to you here."
             )
-            return [SlotSet("ticket_reference", ticket.reference)]
+            return [SlotSet("rating_requested", False), SlotSet("ticket_reference", ticket.reference)]
         dispatcher.utter_message(text="Thank you for the rating! Have a great day.")
-        return []
+        return [SlotSet("rating_requested", False)]

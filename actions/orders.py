@@ -3,13 +3,16 @@
 Privacy: an order is shown only when the number and the email on the order both match.
 A wrong pair always gets the same answer, whether or not the order exists, so the
 assistant cannot be used to find out which order numbers are real. After
-`OFFER_TICKET_AFTER` failed pairs the customer is offered a ticket; after
-`LOCK_AFTER` this conversation stops looking orders up at all.
+`OFFER_TICKET_AFTER` failed pairs in a conversation the customer is offered a ticket; and
+failures are counted in the database per customer identity, per order number and per client
+address (bot/store/lookup_guard.py), so neither `/restart` nor a new conversation resets them:
+past a limit, no more lookups for a while.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
@@ -20,14 +23,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error
+from bot import settings as settings_module
+from bot.store import lookup_guard
 from bot.store.db import run_sync
 from bot.store.orders import CancelResult, OrderView, cancel_order, find_order, normalize_email, normalize_order_number
 
 OFFER_TICKET_AFTER = 3
-LOCK_AFTER = 6
+LOCKED_TEXT = (
+    "For your security I can't look up any more orders right now. "
+    "I can open a ticket and our team will help you find it."
+)
 
-_ORDER_NUMBER_IN_TEXT = re.compile(r"(?<!\d)#?\s*(\d{3}\s?\d{3})(?!\d)")
-_EMAIL_IN_TEXT = re.compile(r"[^@\s<>(),;:]+@[^@\s<>(),;:]+\.[A-Za-z]{2,}")
+# Linear-time patterns (a customer's message is hostile input): each match attempt starts only
+# where a run of its characters starts (the look-behinds) and every repetition is bounded.
+_ORDER_NUMBER_IN_TEXT = re.compile(r"(?<!\d)(\d{3} ?\d{3})(?!\d)")
+_EMAIL_IN_TEXT = re.compile(r"(?<![^@\s<>(),;:])[^@\s<>(),;:]{1,64}@[^@\s<>(),;:]{1,252}\.[A-Za-z]{2,24}(?![A-Za-z])")
 
 TRACKING_URLS = {
     "UPS": "https://www.ups.com/track?tracknum={}",
@@ -112,11 +122,14 @@ def _failures(tracker: Tracker) -> int:
 
 
 def verified_order_events(order: OrderView, result: str) -> List[Dict[str, Any]]:
+    """The number and email matched an order: from now on that email is who the customer is."""
     return [
         SlotSet("order_result", result),
         SlotSet("order_lookup_failures", 0),
         SlotSet("order_number", order.number),
         SlotSet("email", order.email),
+        SlotSet("verified_email", order.email),
+        SlotSet("verified_by", f"order {order.number}"),
         SlotSet("order_value", float(order.total)),
     ]
 
@@ -134,21 +147,52 @@ def failed_lookup_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return [SlotSet("order_result", "not_found"), *reset]
 
 
+@functools.lru_cache(maxsize=1)
+def _limits() -> lookup_guard.Limits:
+    security = settings_module.load().security
+    return lookup_guard.Limits(
+        window_minutes=security.lookup_window_minutes,
+        per_identity=security.lookup_max_per_identity,
+        per_order=security.lookup_max_per_order,
+        per_address=security.lookup_max_per_address,
+    )
+
+
+def _customer_block(tracker: Tracker) -> Dict[str, Any]:
+    """The `customer` metadata the channel attached to the latest message (channel-built)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            customer = (event.get("metadata") or {}).get("customer")
+            return customer if isinstance(customer, dict) else {}
+    return {}
+
+
+def lookup_keys(tracker: Tracker) -> List[lookup_guard.Key]:
+    """Who is asking, as the lookup limits count it (see bot/store/lookup_guard.py)."""
+    customer = _customer_block(tracker)
+    channel, user = str(customer.get("channel") or ""), str(customer.get("id") or "")
+    keys: List[lookup_guard.Key] = [("identity", f"conversation:{tracker.sender_id}")]
+    if channel in ("slack", "telegram") and user:  # platform users: a new conversation is the same person
+        keys.append(("identity", f"{channel}-user:{user}"))
+    if customer.get("address_key"):
+        keys.append(("address", str(customer["address_key"])))
+    return keys
+
+
 async def _verified_order(dispatcher, tracker) -> tuple[Optional[OrderView], List[Dict[str, Any]]]:
     """Look the order up by number and email; on a miss, the failure events to return."""
-    if _failures(tracker) >= LOCK_AFTER:
-        dispatcher.utter_message(
-            text="For your security I can't look up any more orders in this conversation. "
-            "I can open a ticket and our team will help you find it.",
-            buttons=[{"title": "Open a ticket", "payload": "/open_ticket"}],
-        )
+    number = tracker.get_slot("order_number")
+    keys = [*lookup_keys(tracker), ("order", str(number or ""))]
+    if await run_sync(lookup_guard.blocked, keys, _limits()):
+        dispatcher.utter_message(text=LOCKED_TEXT, buttons=[{"title": "Open a ticket", "payload": "/open_ticket"}])
         return None, [
             SlotSet("order_result", "too_many_failures"),
             SlotSet("order_number", None),
             SlotSet("email", None),
         ]
-    order = await run_sync(find_order, tracker.get_slot("order_number"), tracker.get_slot("email"))
+    order = await run_sync(find_order, number, tracker.get_slot("email"))
     if order is None:
+        await run_sync(lookup_guard.record_failure, keys, _limits())
         return None, failed_lookup_events(dispatcher, tracker)
     return order, []
 

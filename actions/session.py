@@ -5,14 +5,17 @@ Rasa keeps the metadata of the message that started the session in the
 `session_started_metadata` slot. Copying it into slots lets later features (answers by
 name, the agent's context package) use it without asking the customer again.
 
-An email is only used to pre-fill the `email` slot (which order lookups compare against)
-when the platform itself verified it (Slack workspace profiles); an email typed into a
-website's widget options is shown to agents but never trusted for order access.
+Identity is only what a channel itself verified: the channel's own code builds the
+`customer` block (never from what a client sent) and sets `email_verified` only when the
+platform vouches for the email (Slack's users.info), and only the channels listed below can.
+Such an email fills `verified_email` (what the desk treats as the customer's identity) and
+pre-fills `email` (which order lookups compare against). A name or email given by a website's
+widget options or a REST client is shown to agents as unverified and never trusted for access.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -24,19 +27,29 @@ from bot.store.orders import normalize_email
 VERIFIED_EMAIL_CHANNELS = {"slack"}
 
 
+def verified_channel_email(customer: Dict[str, Any]) -> Optional[str]:
+    """The email a channel vouches for, or None (unverified, or a channel that cannot verify)."""
+    if customer.get("email_verified") is not True or customer.get("channel") not in VERIFIED_EMAIL_CHANNELS:
+        return None
+    return normalize_email(customer.get("email"))
+
+
 def identity_events(metadata: Any, tracker: Tracker) -> List[EventType]:
     customer = (metadata or {}).get("customer") if isinstance(metadata, dict) else None
     if not isinstance(customer, dict):
         return []
     email = normalize_email(customer.get("email"))
     events: List[EventType] = [
-        SlotSet("customer_channel", str(customer.get("channel") or "") or None),
-        SlotSet("customer_id", str(customer.get("id") or "") or None),
-        SlotSet("customer_name", (str(customer.get("name") or "").strip() or None)),
+        SlotSet("customer_channel", str(customer.get("channel") or "")[:40] or None),
+        SlotSet("customer_id", str(customer.get("id") or "")[:200] or None),
+        SlotSet("customer_name", (str(customer.get("name") or "").strip()[:200] or None)),
         SlotSet("customer_email", email),
     ]
-    if email and customer.get("channel") in VERIFIED_EMAIL_CHANNELS and not tracker.get_slot("email"):
-        events.append(SlotSet("email", email))
+    verified = verified_channel_email(customer)
+    if verified:
+        events += [SlotSet("verified_email", verified), SlotSet("verified_by", customer["channel"])]
+        if not tracker.get_slot("email"):
+            events.append(SlotSet("email", verified))
     return events
 
 

@@ -138,7 +138,7 @@ def describe_ticket(ticket: TicketView, show_details: bool) -> str:
 
 class ActionCheckTicket(Action):
     """Ticket status by reference. References are sequential, so the subject (which may be
-    personal) is only shown to the conversation that opened the ticket or a matching email."""
+    personal) is only shown to the conversation that opened the ticket or a matching verified email."""
 
     def name(self) -> str:
         return "action_check_ticket"
@@ -150,8 +150,10 @@ class ActionCheckTicket(Action):
         if ticket is None:
             dispatcher.utter_message(response="utter_ticket_not_found", ticket_reference=reference)
             return [SlotSet("ticket_reference", None)]
-        email = (tracker.get_slot("email") or "").lower()
-        owner = ticket.sender_id == tracker.sender_id or (email and email == ticket.email)
+        # Only a verified email (a channel's, or one an order lookup matched) proves ownership:
+        # anyone can type someone else's address.
+        email = (tracker.get_slot("verified_email") or "").lower()
+        owner = ticket.sender_id == tracker.sender_id or (email and email == (ticket.email or "").lower())
         dispatcher.utter_message(text=describe_ticket(ticket, show_details=bool(owner)))
         # Kept, so a follow-up like "any news on my ticket?" needs no reference again.
         return [SlotSet("ticket_reference", ticket.reference)]

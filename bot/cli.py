@@ -20,10 +20,13 @@ from bot.settings import ConfigError, Settings  # noqa: E402
 
 
 def _configure_logging(settings: Settings) -> None:
+    from bot import log_privacy
+
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    log_privacy.install()
     for noisy in ("tensorflow", "absl", "sanic.access", "matplotlib", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -58,6 +61,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         stack.start()
+        if stack.tokens.api_created:
+            print(
+                "\nGenerated a token for Rasa's HTTP API (shown once; kept in "
+                f"{settings.var_dir / 'secrets' / 'rasa_api_token'}; set RASA_API_TOKEN to choose your own):\n"
+                f"  {stack.tokens.api}",
+                flush=True,
+            )
         base = settings.base_url
         print(
             "\nThe assistant is running.\n"
@@ -69,7 +79,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 else ""
             )
             + f"  Agent desk:    {base}/desk/  (accounts: python -m bot agents add EMAIL)\n"
-            + f"  HTTP API:      {base}/status  (localhost only)\n"
+            + f"  HTTP API:      {base}/status?token=<RASA_API_TOKEN>\n"
             f"  Action server: http://127.0.0.1:{settings.actions_port}/health\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
@@ -86,9 +96,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _post(url: str, payload: dict, timeout: float = 60) -> List[dict]:
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    token = settings_module.load().security.rest_token
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read() or b"[]")
 
@@ -135,21 +147,21 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import server
+    from bot import instance_secrets, server
 
     _configure_logging(settings)
     # Rasa 3.6 logs through structlog too; unconfigured, structlog prints every debug line
     # (whole tracker states per message), which is noise and costs CPU on every turn.
     configure_structlog(logging.getLevelName(settings.log_level))
-    server.serve(settings, args.model)
+    server.serve(settings, args.model, instance_secrets.resolve(settings))
     return 0
 
 
 def cmd_actions(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import action_server
+    from bot import action_server, instance_secrets
 
     _configure_logging(settings)
-    action_server.serve(settings)
+    action_server.serve(settings, instance_secrets.resolve(settings).actions)
     return 0
 
 
@@ -216,9 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from bot.files import restrict_new_files, secure_var_dir
+
     args = build_parser().parse_args(argv)
+    restrict_new_files()  # var/ holds customer data, password hashes and secrets: 0600 / 0700
     try:
         settings = settings_module.load()
+        secure_var_dir(settings.var_dir)
         return args.func(args, settings)
     except ConfigError as err:
         print(f"Configuration error: {err}", file=sys.stderr)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot import instance_secrets
 from bot.settings import Settings
 
 
@@ -43,6 +44,20 @@ class Stack:
     env: Dict[str, str] = field(default_factory=dict)
     log_dir: Optional[Path] = None  # None: children share this terminal
     processes: List[subprocess.Popen] = field(default_factory=list)
+    tokens: instance_secrets.Tokens = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Both servers must agree on the tokens: resolved once here and handed to each.
+        self.tokens = instance_secrets.resolve(self.settings)
+
+    @property
+    def api_token(self) -> str:
+        return self.tokens.api
+
+    def api_url(self, path: str) -> str:
+        """A Rasa HTTP API address with the token (`stack.api_url("/conversations/x/tracker")`)."""
+        separator = "&" if "?" in path else "?"
+        return f"{self.rasa_url}{path}{separator}token={self.tokens.api}"
 
     @property
     def rasa_url(self) -> str:
@@ -59,6 +74,8 @@ class Stack:
             PORT=str(self.settings.port),
             ACTIONS_PORT=str(self.settings.actions_port),
             PYTHONUNBUFFERED="1",
+            RASA_API_TOKEN=self.tokens.api,
+            ACTION_SERVER_TOKEN=self.tokens.actions,
         )
         return env
 

@@ -7,30 +7,25 @@ so one set of environment variables configures every process.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from functools import partial
-from typing import List, Optional
+from typing import List, Optional, Union
 from urllib.parse import urlparse
 
 from rasa.core import run as rasa_run
 from rasa.core.channels.channel import InputChannel
-from rasa.core.channels.rest import RestInput
 from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic
-from sanic.request import Request
-from sanic.response import json as json_response
 
-from bot import resilience, speedups
+from bot import model_thread, resilience, speedups
 from bot.desk import api as desk_api
+from bot.instance_secrets import Tokens
+from bot.intake import Intake
 from bot.settings import Settings
+from bot.web import guards
 
 logger = logging.getLogger(__name__)
-
-# Rasa's HTTP API (conversations, model, domain) can rewrite any conversation, so it is
-# only served to this machine unless RASA_API_TOKEN is set (then Rasa checks the token).
-API_PREFIXES = ("/conversations", "/model", "/domain", "/status")
 
 
 def tracker_store_endpoint(url: str) -> EndpointConfig:
@@ -67,78 +62,51 @@ def lock_store_endpoint(url: Optional[str]) -> Optional[EndpointConfig]:
     )
 
 
-def build_endpoints(settings: Settings) -> AvailableEndpoints:
+def build_endpoints(settings: Settings, action_token: str) -> AvailableEndpoints:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     return AvailableEndpoints(
-        action=EndpointConfig(url=settings.action_endpoint_url),
+        # The action server refuses requests without this token (bot/action_server.py).
+        action=EndpointConfig(url=settings.action_endpoint_url, headers={"Authorization": f"Bearer {action_token}"}),
         tracker_store=tracker_store_endpoint(settings.tracker_database_url),
         lock_store=lock_store_endpoint(settings.lock_store_url),
     )
 
 
-def input_channels(settings: Settings) -> List[InputChannel]:
-    """REST always; the other channels are enabled by their credentials."""
+def input_channels(settings: Settings, intake: Intake) -> List[InputChannel]:
+    """REST unless REST_ENABLED=false; the other channels are enabled by their credentials."""
     from channels import enabled_channels
+    from channels.rest import RestInput
 
-    return [RestInput(), *enabled_channels(settings)]
-
-
-def _is_local(request: Request) -> bool:
-    if request.headers.get("x-forwarded-for") or request.headers.get("forwarded"):
-        return False  # came through a proxy: the peer address says nothing about the client
-    try:
-        return ipaddress.ip_address(request.ip).is_loopback
-    except ValueError:
-        return False
+    security = settings.security
+    rest = [RestInput(intake, security.rest_token, security.trusted_proxies)] if security.rest_enabled else []
+    return [*rest, *enabled_channels(settings, intake)]
 
 
-REST_WEBHOOK = "/webhooks/rest/webhook"
+def cors_origins(settings: Settings) -> Union[str, List[str]]:
+    """CORS for the configured widget origins only ("" = none: the demo page is same-origin)."""
+    from channels.webchat import WebchatConfig
+
+    origins = WebchatConfig.from_env().cors_origins
+    return [o for o in origins if o != "*"] if isinstance(origins, (list, tuple)) else ""
 
 
-def rest_body_error(request: Request) -> Optional[str]:
-    """Why a REST channel request is unusable, or None. Rasa's channel would process a body
-    without a message as an empty message; we refuse it with a clear 400 instead."""
-    try:
-        body = request.json
-    except Exception:  # noqa: BLE001 - Sanic raises its own InvalidUsage subclass
-        return "The body must be JSON."
-    if not isinstance(body, dict):
-        return "The body must be a JSON object."
-    if not isinstance(body.get("message"), str):
-        return 'The body needs a "message" string.'
-    if "sender" in body and not isinstance(body["sender"], (str, int)):
-        return 'The "sender" must be a string.'
-    if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
-        return 'The "metadata" must be a JSON object.'
-    return None
-
-
-def guard_api(app: Sanic, settings: Settings) -> None:
-    @app.on_request
-    async def _local_api_only(request: Request):  # noqa: ANN202
-        if request.path.startswith(API_PREFIXES) and not settings.api_token and not _is_local(request):
-            return json_response({"error": "The HTTP API is only served to localhost."}, status=403)
-        if request.path == REST_WEBHOOK and request.method == "POST":
-            error = rest_body_error(request)
-            if error:
-                return json_response({"error": error}, status=400)
-        return None
-
-
-def build_app(settings: Settings, model_path: str) -> Sanic:
+def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     resilience.install(settings.support_email)
     speedups.install()
-    endpoints = build_endpoints(settings)
+    model_thread.install()
+    intake = Intake(settings.security, address_salt=tokens.address_salt)
+    endpoints = build_endpoints(settings, tokens.actions)
     app = rasa_run.configure_app(
-        input_channels(settings),
-        cors="*",
-        auth_token=settings.api_token,
+        input_channels(settings, intake),
+        cors=cors_origins(settings),
+        auth_token=tokens.api,
         enable_api=True,
         endpoints=endpoints,
         port=settings.port,
     )
-    guard_api(app, settings)
-    app.blueprint(desk_api.create_blueprint())
+    app.ctx.intake = intake
+    guards.install(app, settings, tokens.api)
+    app.blueprint(desk_api.create_blueprint(settings, intake))
     app.register_listener(partial(rasa_run.load_agent_on_start, model_path, endpoints, None), "before_server_start")
     # Registered after the agent loads (same event, registration order): no message can
     # reach the assistant before the handoff gate is in place.
@@ -158,7 +126,7 @@ async def start_handoff(settings: Settings, app: Sanic, _loop) -> None:
 
     db.create_schema()
     config = handoff_config.load()
-    runtime = HandoffRuntime(app.ctx.agent, config, EventBus())
+    runtime = HandoffRuntime(app.ctx.agent, config, EventBus(), app.ctx.intake)
     runtime.install()
     app.ctx.handoff = runtime
     app.ctx.handoff_loop = BackgroundLoop(runtime, config, SlackAlerts.from_env(config, settings))
@@ -171,7 +139,7 @@ async def stop_handoff(app: Sanic, _loop) -> None:
         await loop.stop()
 
 
-def serve(settings: Settings, model_path: str) -> None:
-    app = build_app(settings, model_path)
+def serve(settings: Settings, model_path: str, tokens: Tokens) -> None:
+    app = build_app(settings, model_path, tokens)
     logger.info("Rasa server listening on http://%s:%s", settings.host, settings.port)
     app.run(host=settings.host, port=settings.port, workers=1, access_log=False, motd=False)

@@ -12,15 +12,16 @@ from typing import List
 
 from rasa.core.channels.channel import InputChannel
 
+from bot.intake import Intake
 from bot.settings import Settings
 
 CHANNEL_MODULES = ("channels.webchat", "channels.slack", "channels.telegram")
 
 
-def enabled_channels(settings: Settings) -> List[InputChannel]:
+def enabled_channels(settings: Settings, intake: Intake) -> List[InputChannel]:
     channels: List[InputChannel] = []
     for module_name in CHANNEL_MODULES:
-        channel = importlib.import_module(module_name).from_settings(settings)
+        channel = importlib.import_module(module_name).from_settings(settings, intake)
         if channel is not None:
             channels.append(channel)
     return channels

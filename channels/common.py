@@ -24,14 +24,24 @@ def customer_metadata(
     name: Optional[str] = None,
     email: Optional[str] = None,
     platform: Optional[Dict[str, Any]] = None,
+    email_verified: bool = False,
 ) -> Dict[str, Any]:
     """The UserMessage metadata every channel sends: who wrote, plus platform details.
 
-    `{"customer": {"channel", "id", "name", "email"}, "<channel>": {...}}`; the assistant maps
-    `customer` into slots, so its shape is the same on every platform.
+    `{"customer": {"channel", "id", "name", "email", "email_verified"}, "<channel>": {...}}`; the
+    assistant maps `customer` into slots, so its shape is the same on every platform. Only the
+    channel's own code builds it, never from what a client sent: `id` is the platform's user id
+    (or the widget/REST session), and `email_verified` is True only when the platform itself
+    vouches for the email (Slack's users.info). Everything else is display-only.
     """
     metadata: Dict[str, Any] = {
-        "customer": {"channel": channel, "id": str(user_id), "name": name or None, "email": email or None}
+        "customer": {
+            "channel": channel,
+            "id": str(user_id),
+            "name": name or None,
+            "email": email or None,
+            "email_verified": bool(email_verified and email),
+        }
     }
     if platform is not None:
         metadata[channel] = platform
@@ -208,11 +218,12 @@ class ReliableOutputChannel(OutputChannel):
         except asyncio.CancelledError:
             raise
         except Exception as err:
+            # Never the text itself: replies carry order details, addresses and emails.
             logger.error(
-                "%s: could not deliver a reply to %s (%s: %s); text was %r",
+                "%s: could not deliver a reply to %s (%s: %s); %d characters lost",
                 self.name(),
                 recipient_id,
                 type(err).__name__,
                 err,
-                (message.get("text") or "")[:80],
+                len(message.get("text") or ""),
             )

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -27,9 +28,15 @@ from sanic.response import HTTPResponse
 from slack_bolt import BoltResponse
 from slack_bolt.adapter.sanic import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.intake import Intake
 from bot.settings import ConfigError, Settings, env
 from channels.common import (
     ConversationTasks,
@@ -100,10 +107,50 @@ class SlackConfig:
         return cls(bot_token=bot_token, signing_secret=signing_secret, app_token=app_token, api_url=api_url)
 
 
-def make_client(config: SlackConfig) -> AsyncWebClient:
+DELIVERY_RETRIES = 8  # connection failures retried with back-off: 1, 2, 4 ... 128 s (about 4 minutes)
+
+
+def make_client(config: SlackConfig, retries: int = DELIVERY_RETRIES) -> AsyncWebClient:
+    """A Web API client that waits out Slack's rate limits and keeps retrying while Slack is
+    unreachable, so a reply composed during an outage is delivered when Slack is back."""
     client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))  # waits Retry-After
+    client.retry_handlers.append(
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=retries,
+            interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=1.0),
+            error_types=[ClientOSError, ServerConnectionError, ServerDisconnectedError, asyncio.TimeoutError],
+        )
+    )
     return client
+
+
+class SlackIdentity:
+    """The app's own user and bot ids (auth.test), asked once and cached.
+
+    Bolt's default authorization calls auth.test before acknowledging the first event and
+    answers 500 when Slack's API is unreachable, so Slack retries and then drops the event. Here
+    the event is authorised with the configured token at once; auth.test is tried with a short
+    timeout and, while it fails, at most every `retry_seconds` (its ids only help to recognise
+    mentions and the app's own messages, which the channel also recognises without them).
+    """
+
+    def __init__(self, client: AsyncWebClient, timeout: float = 2.0, retry_seconds: float = 30.0) -> None:
+        self.client = client
+        self.timeout, self.retry_seconds = timeout, retry_seconds
+        self._ids: Optional[Dict[str, Optional[str]]] = None
+        self._next_try = 0.0
+
+    async def ids(self) -> Dict[str, Optional[str]]:
+        if self._ids is not None or time.monotonic() < self._next_try:
+            return self._ids or {}
+        try:
+            result = await asyncio.wait_for(self.client.auth_test(), self.timeout)
+            self._ids = {"user_id": result.get("user_id"), "bot_id": result.get("bot_id")}
+        except Exception as err:  # noqa: BLE001 - Slack unreachable or token refused: retry later
+            logger.warning("slack: auth.test failed (%s); events are still accepted", err)
+            self._next_try = time.monotonic() + self.retry_seconds
+        return self._ids or {}
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -201,22 +248,24 @@ class Inbound:
 class SlackInput(InputChannel):
     """Slack events in, the assistant's replies out; slack-bolt does signatures and routing."""
 
-    def __init__(self, config: SlackConfig) -> None:
+    def __init__(self, config: SlackConfig, intake: Intake, delivery_retries: int = DELIVERY_RETRIES) -> None:
         self.config = config
+        self.intake = intake
+        self.client: AsyncWebClient = make_client(config, delivery_retries)
+        self.identity = SlackIdentity(self.client)
         self.bolt = AsyncApp(
-            token=config.bot_token,
+            # No token here: `authorize` supplies it per request without calling Slack first.
+            # Bolt copies this client's base_url into the per-request clients it builds.
+            client=AsyncWebClient(base_url=config.api_url),
+            # Bolt passes arguments by name (a bound method's `self` would confuse it).
+            authorize=lambda enterprise_id, team_id, user_id: self._authorize(enterprise_id, team_id, user_id),
             signing_secret=config.signing_secret or "",
             process_before_response=False,  # acknowledge first, run the listener afterwards
             raise_error_for_unhandled_request=False,
         )
-        # Bolt reads SLACK_BOT_TOKEN itself and warns when a `client` is passed as well, so its
-        # own client is pointed at the configured API address instead (bolt copies base_url
-        # into the per-request clients it builds).
-        self.client: AsyncWebClient = self.bolt.client
-        self.client.base_url = config.api_url
-        self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
         self.output = SlackOutput(self.client)
-        self.users = SlackUsers(self.client)
+        # A name is nice to have: while Slack is unreachable the lookup fails fast, the message goes on.
+        self.users = SlackUsers(make_client(config, retries=0))
         self.tasks = ConversationTasks("slack")
         self.recent_events = RecentIds()
         # Channel threads this app is talking in (a customer mentioned it there): replies in
@@ -237,22 +286,50 @@ class SlackInput(InputChannel):
         """For plain `rasa run` with `channels.slack.SlackInput:` in credentials.yml: the
         settings still come from the environment, like `python -m bot run`'s."""
         global _running
+        from bot.settings import load
+
         config = SlackConfig.from_env()
         if config is None:
             raise ConfigError("SLACK_BOT_TOKEN is not set")
-        _running = cls(config)
+        _running = cls(config, Intake(load().security))
         return _running
 
     def get_output_channel(self) -> OutputChannel:
         return self.output
 
+    async def _authorize(
+        self, enterprise_id: Optional[str], team_id: Optional[str], user_id: Optional[str]
+    ) -> AuthorizeResult:
+        ids = await self.identity.ids()
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            bot_token=self.config.bot_token,
+            bot_user_id=ids.get("user_id"),
+            bot_id=ids.get("bot_id"),
+        )
+
     def _register_listeners(self) -> None:
         @self.bolt.middleware
         async def once_per_event(body: Dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:  # noqa: A002
             event_id = body.get("event_id")
-            if event_id and not self.recent_events.first_time(event_id):
+            if event_id and self.recent_events.seen(event_id):
                 logger.info("slack: event %s delivered again; already handled", event_id)
                 return BoltResponse(status=200, body="")
+            # Per Slack user: a flood is answered 429 with Retry-After, and Slack delivers the
+            # event again later, so nothing is lost. Counted before the event is remembered.
+            user = _acting_user(body)
+            refusal = self.intake.rate(f"slack-user:{_team(body, body.get('event') or {})}:{user}") if user else None
+            if refusal is not None:
+                logger.warning(
+                    "slack: user %s is sending too fast; asked Slack to retry in %s s", user, refusal.retry_after
+                )
+                return BoltResponse(
+                    status=429, body=refusal.message, headers={"Retry-After": [str(refusal.retry_after)]}
+                )
+            if event_id:
+                self.recent_events.first_time(event_id)
             return await next()
 
         @self.bolt.event("message")
@@ -329,6 +406,12 @@ class SlackInput(InputChannel):
             await ack()
 
     def _accept(self, inbound: Inbound) -> None:
+        refusal = self.intake.length(inbound.text)
+        if refusal is not None:  # it will never fit: say so in the conversation
+            self.tasks.submit(
+                inbound.sender_id, self.output.send_response, inbound.sender_id, {"text": refusal.message}
+            )
+            return
         self.tasks.submit(inbound.sender_id, self._deliver, inbound)
 
     async def _thread_is_ours(self, sender_id: str) -> bool:
@@ -397,7 +480,8 @@ class SlackInput(InputChannel):
         if self._on_new_message is None:
             raise RuntimeError("slack: message received before the channel was registered with the server")
         name, email = await self.users.lookup(inbound.user_id)
-        metadata = customer_metadata("slack", inbound.user_id, name, email, inbound.platform)
+        # users.info is Slack's own record of the workspace member: its email is verified.
+        metadata = customer_metadata("slack", inbound.user_id, name, email, inbound.platform, email_verified=True)
         await self._on_new_message(
             UserMessage(
                 inbound.text,
@@ -422,7 +506,11 @@ class SlackInput(InputChannel):
 
             @bp.route("/events", methods=["POST"])
             async def events(request: Request) -> HTTPResponse:
-                return await handler.handle(request)
+                try:
+                    return await handler.handle(request)
+                except Exception as err:  # noqa: BLE001 - a body bolt cannot even parse
+                    logger.warning("slack: unreadable request from %s (%s)", request.ip, type(err).__name__)
+                    return response.json({"error": "Unreadable Slack request."}, status=400)
 
         @bp.listener("after_server_start")
         async def start(app: Any, loop: Any) -> None:
@@ -457,18 +545,29 @@ class SlackInput(InputChannel):
 
 
 def _team(body: Dict[str, Any], event: Dict[str, Any]) -> str:
-    return body.get("team_id") or event.get("team") or "-"
+    return body.get("team_id") or event.get("team") or (body.get("team") or {}).get("id") or "-"
+
+
+def _acting_user(body: Dict[str, Any]) -> Optional[str]:
+    """Who caused this request: the event's author, or the person who clicked."""
+    event = body.get("event") or {}
+    user = event.get("user") if isinstance(event, dict) else None
+    if isinstance(user, dict):
+        user = user.get("id")
+    if not user and isinstance(body.get("user"), dict):
+        user = body["user"].get("id")
+    return user if isinstance(user, str) else None
 
 
 _running: Optional[SlackInput] = None
 
 
-def from_settings(settings: Settings) -> Optional[InputChannel]:
+def from_settings(settings: Settings, intake: Intake) -> Optional[InputChannel]:
     global _running
     config = SlackConfig.from_env()
     if config is None:
         return None
-    _running = SlackInput(config)
+    _running = SlackInput(config, intake)
     return _running
 
 
@@ -484,4 +583,4 @@ def output_channel_for(sender_id: str) -> OutputChannel:
     config = SlackConfig.from_env()
     if config is None:
         raise ConfigError("Slack is not configured: SLACK_BOT_TOKEN is not set")
-    return SlackOutput(make_client(config))
+    return SlackOutput(make_client(config, retries=1))

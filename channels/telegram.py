@@ -33,6 +33,7 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.error import Conflict, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.intake import Intake, Refusal
 from bot.settings import ConfigError, Settings, env
 from channels.common import (
     ConversationTasks,
@@ -173,8 +174,9 @@ class TelegramOutput(ReliableOutputChannel):
 class TelegramInput(InputChannel):
     """Telegram updates in (webhook or long polling), the assistant's replies out."""
 
-    def __init__(self, config: TelegramConfig, bot: Optional[Bot] = None) -> None:
+    def __init__(self, config: TelegramConfig, intake: Intake, bot: Optional[Bot] = None) -> None:
         self.config = config
+        self.intake = intake
         self.bot = bot or config.make_bot()
         self.output = TelegramOutput(self.bot)
         self.tasks = ConversationTasks("telegram")
@@ -192,10 +194,12 @@ class TelegramInput(InputChannel):
         """For plain `rasa run` with `channels.telegram.TelegramInput:` in credentials.yml: the
         settings still come from the environment, like `python -m bot run`'s."""
         global _running
+        from bot.settings import load
+
         config = TelegramConfig.from_env()
         if config is None:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
-        _running = cls(config)
+        _running = cls(config, Intake(load().security))
         return _running
 
     def get_output_channel(self) -> OutputChannel:
@@ -215,8 +219,22 @@ class TelegramInput(InputChannel):
         except Exception:
             logger.exception("telegram: could not handle update %s", update.update_id)
             return
-        if inbound is not None:
-            self.tasks.submit(inbound.sender_id, self._deliver, inbound)
+        if inbound is None:
+            return
+        refusal = self.intake.length(inbound.text)
+        if refusal is not None:  # it will never fit: say so in the chat
+            self.tasks.submit(
+                inbound.sender_id, self.output.send_response, inbound.sender_id, {"text": refusal.message}
+            )
+            return
+        self.tasks.submit(inbound.sender_id, self._deliver, inbound)
+
+    def too_fast(self, update: Update) -> Optional[Refusal]:
+        """The rate limit for whoever sent this update (per Telegram user, else per chat)."""
+        user = update.effective_user
+        chat = update.effective_chat
+        who = f"telegram-user:{user.id}" if user else f"telegram:{chat.id}" if chat else None
+        return self.intake.rate(who) if who else None
 
     def _accept_click(self, query: CallbackQuery) -> None:
         data = query.data or ""
@@ -283,12 +301,25 @@ class TelegramInput(InputChannel):
                 data = json.loads(request.body or b"")
                 if not isinstance(data, dict):
                     raise ValueError("an update is a JSON object")
+                if not isinstance(data.get("update_id"), int) or isinstance(data["update_id"], bool):
+                    raise ValueError("an update has a numeric update_id")
                 update = Update.de_json(data, self.bot)
                 if update is None:
                     raise ValueError("empty update")
             except Exception as err:
                 logger.warning("telegram: malformed update: %s", err)
                 return response.json({"ok": False, "error": "malformed update"}, status=400)
+            if not self.recent_updates.seen(str(update.update_id)):
+                refusal = self.too_fast(update)
+                if refusal is not None:  # Telegram delivers the update again later: nothing is lost
+                    logger.warning(
+                        "telegram: update %s refused for %s s (too fast)", update.update_id, refusal.retry_after
+                    )
+                    return response.json(
+                        {"ok": False, "error": "too many requests", "retry_after": refusal.retry_after},
+                        status=429,
+                        headers={"Retry-After": str(refusal.retry_after)},
+                    )
             self.accept(update)
             return response.json({"ok": True})
 
@@ -343,6 +374,10 @@ class TelegramInput(InputChannel):
                 continue
             for update in updates:
                 self._offset = update.update_id + 1
+                refusal = self.too_fast(update)
+                if refusal is not None:  # polling cannot ask for a redelivery: dropped, and logged
+                    logger.warning("telegram: dropped update %s (sender over the rate limit)", update.update_id)
+                    continue
                 self.accept(update)
 
     async def stop_polling(self) -> None:
@@ -363,12 +398,12 @@ class TelegramInput(InputChannel):
 _running: Optional[TelegramInput] = None
 
 
-def from_settings(settings: Settings) -> Optional[InputChannel]:
+def from_settings(settings: Settings, intake: Intake) -> Optional[InputChannel]:
     global _running
     config = TelegramConfig.from_env()
     if config is None:
         return None
-    _running = TelegramInput(config)
+    _running = TelegramInput(config, intake)
     return _running
 
 

@@ -29,8 +29,11 @@ from sanic import Blueprint, Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
+from bot.intake import Intake
 from bot.settings import Settings, env, env_bool
+from bot.web.proxy import client_address
 from channels import webchat_messages as wm
 from channels import webchat_static, webchat_transport
 
@@ -43,9 +46,9 @@ Emit = Callable[[str, Any, str], Awaitable[Any]]
 
 
 def _origins(raw: str) -> Union[str, List[str]]:
-    origins = [origin.strip() for origin in raw.split(",") if origin.strip()]
-    if not origins or "*" in origins:
-        return "*"
+    origins = [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+    if "*" in origins:
+        return "*"  # any site may embed the widget (it carries no cookies): an explicit choice
     for origin in origins:
         if not origin.startswith(("http://", "https://")):
             raise ValueError(f"an origin looks like https://shop.example.com, got {origin!r}")
@@ -55,7 +58,8 @@ def _origins(raw: str) -> Union[str, List[str]]:
 @dataclass(frozen=True)
 class WebchatConfig:
     enabled: bool = True
-    cors_origins: Union[str, Sequence[str]] = "*"
+    # Sites allowed to embed the widget, besides the server's own pages (PUBLIC_URL, /demo).
+    cors_origins: Union[str, Sequence[str]] = ()
     redis_url: Optional[str] = None
     demo_page: bool = True
 
@@ -63,7 +67,7 @@ class WebchatConfig:
     def from_env(cls) -> WebchatConfig:
         return cls(
             enabled=env_bool("WEBCHAT_ENABLED", True),
-            cors_origins=env("WEBCHAT_CORS_ORIGINS", _origins, "*"),
+            cors_origins=env("WEBCHAT_CORS_ORIGINS", _origins, ()),
             redis_url=env("SOCKETIO_REDIS_URL"),
             demo_page=env_bool("WEBCHAT_DEMO_PAGE", True),
         )
@@ -174,10 +178,19 @@ class WebchatInput(InputChannel):
     def name(cls) -> str:
         return wm.CHANNEL_NAME
 
-    def __init__(self, config: WebchatConfig, support_email: str = "support@example.com") -> None:
+    def __init__(
+        self,
+        config: WebchatConfig,
+        intake: Intake,
+        support_email: str = "support@example.com",
+        own_origins: Sequence[str] = (),
+        trusted_proxies: Sequence[str] = (),
+    ) -> None:
         self.config = config
+        self.intake = intake
         self.support_email = support_email
-        self.sio = webchat_transport.create_server(config.cors_origins, config.redis_url)
+        self.trusted_proxies = tuple(trusted_proxies)
+        self.sio = webchat_transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
         self._working: Dict[str, int] = {}  # session id -> messages being processed here
 
@@ -249,10 +262,23 @@ class WebchatInput(InputChannel):
         except Exception:
             logger.exception("webchat: could not send %s to session %s", event, room)
 
+    async def _refuse(self, sid: str, code: str, message: str, data: Any, **extra: Any) -> None:
+        """Tell the client why its message was not processed (the widget shows it), and log it."""
+        message_id = data.get("message_id") if isinstance(data, dict) else None
+        payload = {"error": code, "message": message, **extra}
+        if isinstance(message_id, str) and len(message_id) <= 64:
+            payload["message_id"] = message_id
+        logger.warning("webchat: refused a message from socket %s: %s", sid, code)
+        try:
+            await self.sio.emit("error", payload, to=sid)
+        except Exception:  # noqa: BLE001 - the socket is gone: nothing to tell
+            logger.debug("webchat: could not send an error event to %s", sid, exc_info=True)
+
     async def _handle_user_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         if not isinstance(data, dict):
+            await self._refuse(sid, "bad_message", "That message could not be read.", data)
             return
         session = await self.sio.get_session(sid)
         session_id = session.get("session_id")
@@ -262,9 +288,19 @@ class WebchatInput(InputChannel):
             session_id = await self._join(sid, data, send_history=False)
             session = await self.sio.get_session(sid)
         elif data.get("session_id") not in (None, session_id):
-            logger.warning("webchat: socket %s sent a message for a session it has not joined; ignored", sid)
+            await self._refuse(
+                sid, "wrong_session", "That message belongs to another chat session; please reload the page.", data
+            )
             return
-        text = wm.clean_text(data.get("message"))
+        raw = data.get("message")
+        if not isinstance(raw, str):
+            await self._refuse(sid, "bad_message", "That message could not be read.", data)
+            return
+        refusal = self.intake.check(raw.strip(), session_id, session.get("address"))
+        if refusal is not None:
+            await self._refuse(sid, refusal.code, refusal.message, data, retry_after=refusal.retry_after)
+            return
+        text = wm.clean_text(raw)
         if not text:
             return
         client = wm.client_metadata(data)
@@ -272,7 +308,7 @@ class WebchatInput(InputChannel):
         page = wm.page_info(client) if client else session.get("page") or wm.page_info({})
         shown = wm.clean_text(data.get("display_text")) or None
         message_id = wm.message_id_from(data.get("message_id"))
-        metadata = wm.user_metadata(session_id, profile, page, session.get("user_agent"), shown)
+        metadata = wm.user_metadata(session_id, profile, page, session.get("user_agent"), shown, session.get("address"))
         echo = {"id": message_id, "ts": time.time(), "text": shown or text}
         await self._safe_emit("user_message", echo, session_id)
 
@@ -309,7 +345,17 @@ class WebchatInput(InputChannel):
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> bool:
-            await sio.save_session(sid, {"user_agent": environ.get("HTTP_USER_AGENT")})
+            request = environ.get("sanic.request")
+            peer = request.ip if request is not None else None
+            headers = request.headers if request is not None else {}
+            address = client_address(peer, headers, self.trusted_proxies)
+            wait = self.intake.address_rate("webchat-connect", address)
+            if wait is not None:
+                logger.warning("webchat: too many connections from one address; refused for %s s", wait)
+                raise SocketRefused({"error": "rate_limited", "retry_after": wait})
+            await sio.save_session(
+                sid, {"user_agent": environ.get("HTTP_USER_AGENT"), "address": self.intake.address_key(address)}
+            )
             return True
 
         @sio.on("session_request")
@@ -323,9 +369,21 @@ class WebchatInput(InputChannel):
         return webhook
 
 
-def from_settings(settings: Settings) -> Optional[InputChannel]:
+def own_origins(settings: Settings) -> List[str]:
+    """The origins of the server's own pages (the demo page): PUBLIC_URL's and the allowed hosts'."""
+    scheme = "https" if settings.https else "http"
+    return sorted({settings.public_origin, *(f"{scheme}://{host}" for host in settings.allowed_hosts)})
+
+
+def from_settings(settings: Settings, intake: Intake) -> Optional[InputChannel]:
     """On by default: the widget needs no credentials. WEBCHAT_ENABLED=false turns it off."""
     config = WebchatConfig.from_env()
     if not config.enabled:
         return None
-    return WebchatInput(config, support_email=settings.support_email)
+    return WebchatInput(
+        config,
+        intake,
+        support_email=settings.support_email,
+        own_origins=own_origins(settings),
+        trusted_proxies=settings.security.trusted_proxies,
+    )

@@ -214,9 +214,14 @@ def user_metadata(
     page: Dict[str, Optional[str]],
     user_agent: Optional[str],
     shown_text: Optional[str] = None,
+    address_key: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """The `UserMessage.metadata` every channel of this project produces, for the web widget."""
+    """The `UserMessage.metadata` every channel of this project produces, for the web widget.
+    The name and email the embedding page passed are display-only (never verified)."""
     webchat: Dict[str, Any] = {**page, "user_agent": _short_string(user_agent, 500)}
     if shown_text:
         webchat["display_text"] = shown_text[:300]
-    return customer_metadata(CHANNEL_NAME, session_id, profile.get("name"), profile.get("email"), platform=webchat)
+    metadata = customer_metadata(CHANNEL_NAME, session_id, profile.get("name"), profile.get("email"), platform=webchat)
+    if address_key:
+        metadata["customer"]["address_key"] = address_key
+    return metadata

@@ -21,6 +21,7 @@ import asyncio
 import logging
 from typing import Any, Callable, Dict, Optional, Sequence, Union
 
+import engineio.payload
 import socketio
 from sanic import Sanic
 from sanic.request import Request
@@ -30,6 +31,11 @@ logger = logging.getLogger(__name__)
 SOCKETIO_PATH = "/socket.io/"
 REDIS_CHANNEL = "support-webchat"
 MAX_PACKET_BYTES = 100_000  # a chat message, not a file upload
+# engine.io refuses a polling POST of more than 16 packets, drops them all and still answers
+# "ok" (python-engineio 4.x, Payload.max_decode_packets): a client flushing its buffer after a
+# reconnect lost every message without a word. The body size above bounds the work instead,
+# and messages beyond the rate limit get an error event each (channels/webchat.py).
+MAX_PACKETS_PER_REQUEST = MAX_PACKET_BYTES // 16
 
 # sanic_cors.core.SANIC_CORS_EVALUATED: "CORS already handled for this request".
 _SANIC_CORS_EVALUATED = "_sanic_cors_e"
@@ -83,24 +89,23 @@ class SanicWebSocket:  # pragma: no cover - exercised by the end-to-end and brow
 
 
 def origin_checker(allowed: Sequence[str]) -> Callable[[Optional[str], Dict[str, Any]], bool]:
-    """Accept the configured origins and the server's own (so /demo works behind any host name)."""
-    allowed_set = {origin.rstrip("/") for origin in allowed}
+    """Accept the listed origins only: the embedding sites (WEBCHAT_CORS_ORIGINS) and the server's
+    own pages (PUBLIC_URL and the allowed hosts). Nothing is taken from request headers a
+    client could choose (Host is checked against ALLOWED_HOSTS before any route runs)."""
+    allowed_set = {origin.rstrip("/").lower() for origin in allowed}
 
     def is_allowed(origin: Optional[str], environ: Dict[str, Any]) -> bool:
         if not origin:
             return True  # not a browser cross-origin request
-        origin = origin.rstrip("/")
-        if origin in allowed_set:
-            return True
-        host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST", "")
-        scheme = (environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")).split(",")[0]
-        return origin == f"{scheme.strip()}://{host.split(',')[0].strip()}"
+        return origin.rstrip("/").lower() in allowed_set
 
     return is_allowed
 
 
-def create_server(cors_origins: Union[str, Sequence[str]], redis_url: Optional[str]) -> socketio.AsyncServer:
-    allowed: Union[str, Callable] = "*" if cors_origins == "*" else origin_checker(list(cors_origins))
+def create_server(
+    cors_origins: Union[str, Sequence[str]], redis_url: Optional[str], own_origins: Sequence[str] = ()
+) -> socketio.AsyncServer:
+    allowed: Union[str, Callable] = "*" if cors_origins == "*" else origin_checker([*cors_origins, *own_origins])
     manager = socketio.AsyncRedisManager(redis_url, channel=REDIS_CHANNEL) if redis_url else None
     sio = socketio.AsyncServer(
         async_mode="sanic",
@@ -111,6 +116,7 @@ def create_server(cors_origins: Union[str, Sequence[str]], redis_url: Optional[s
         logger=False,
         engineio_logger=False,
     )
+    engineio.payload.Payload.max_decode_packets = MAX_PACKETS_PER_REQUEST
     # engine.io keeps its per-mode driver table in `_async` (shared by every server of that mode):
     # give this server a copy with the working WebSocket adapter.
     sio.eio._async = dict(sio.eio._async, websocket=SanicWebSocket)

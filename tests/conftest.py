@@ -16,11 +16,20 @@ import pytest
 
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# Every assistant the tests start uses this HTTP API token (children inherit the environment),
+# so helpers can read trackers through Rasa's API; tests/security checks the generated default.
+API_TOKEN = "test-rasa-api-token"
+os.environ.setdefault("RASA_API_TOKEN", API_TOKEN)
 
 from bot import settings as settings_module  # noqa: E402
 
 # The PostgreSQL server on this machine (trust auth). CI must run these tests, not skip them.
 PG_URL = os.environ.get("DATABASE_TEST_URL_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+def api_url(base_url: str, path: str) -> str:
+    """An address of Rasa's HTTP API with the tests' token."""
+    return f"{base_url}{path}{'&' if '?' in path else '?'}token={os.environ['RASA_API_TOKEN']}"
 
 
 def free_port() -> int:
@@ -71,6 +80,24 @@ def store(database_url: str):
     db.engine().dispose()
 
 
+@pytest.fixture(scope="module")
+def slack_api():
+    """A local stand-in for the Slack Web API (and Socket Mode), recording what it received."""
+    from tests.mocks.slack_api import MockSlackApi
+
+    with MockSlackApi() as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def telegram_api():
+    """A local stand-in for the Telegram Bot API, recording what it received."""
+    from tests.mocks.telegram_api import MockTelegramApi
+
+    with MockTelegramApi() as api:
+        yield api
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The trained model (trains once if the assistant's data changed)."""
@@ -86,6 +113,11 @@ class Chat:
     url: str
     sender: str = dataclasses.field(default_factory=lambda: f"test-{uuid.uuid4().hex[:10]}")
     transcript: List[Dict] = dataclasses.field(default_factory=list)
+
+    @property
+    def sender_id(self) -> str:
+        """The conversation id on the server: the REST channel prefixes the client's sender."""
+        return f"rest:{self.sender}"
 
     def say(self, text: str, metadata: Optional[dict] = None, timeout: float = 60) -> List[dict]:
         body = {"sender": self.sender, "message": text}

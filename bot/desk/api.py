@@ -2,19 +2,23 @@
 
 Every API call is authorised from the session cookie (401 without one, 403 for a role that
 may not do it) and every state change goes through bot.handoff.service, which enforces one
-owner per conversation in the database. Changes also require the `X-Desk` header: a page on
-another site cannot set it without a CORS preflight, and the cookie is SameSite=Strict.
+owner per conversation in the database. A change must also come from the desk itself: its
+`Origin` (when the browser sends one) must be the server's own, and it must carry the
+session's CSRF token (`X-CSRF-Token`, given by /login and /me), which a page on another site
+can neither read nor guess; the cookie is also SameSite=Strict and HttpOnly. Logins are
+limited per address (RATE_LIMIT_LOGIN) and failures per account (LOGIN_MAX_FAILURES), both
+answered 429 with Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import hmac
 import logging
-import time
-from collections import defaultdict, deque
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Deque, Dict
+from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file, json
@@ -25,40 +29,84 @@ from bot.desk.events import sse
 from bot.handoff import service
 from bot.handoff.delivery import DeliveryError
 from bot.handoff.service import HandoffError
+from bot.intake import Intake
+from bot.settings import Settings
 from bot.store import tickets as ticket_store
 from bot.store.db import run_sync
+from bot.web import proxy
+
+TICKET_STATUSES = ("open", "pending", "resolved", "closed")
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "desk_session"
+CSRF_HEADER = "x-csrf-token"
 MAX_TEXT = 4000
-LOGIN_ATTEMPTS, LOGIN_WINDOW = 8, 300.0
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we run on
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
 
-def _error(message: str, status: int) -> HTTPResponse:
-    return json({"error": message}, status=status)
+def _error(message: str, status: int, retry_after: Optional[int] = None) -> HTTPResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return json({"error": message}, status=status, headers=headers)
+
+
+def _body(request: Request) -> Dict[str, Any]:
+    body = request.json  # malformed JSON: Sanic raises a 400, which the server answers as JSON
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise HandoffError("The body must be a JSON object.", 400)
+    return body
 
 
 def _text(request: Request, key: str = "text") -> str:
-    body = request.json if isinstance(request.json, dict) else {}
-    value = str(body.get(key) or "").strip()
+    value = _body(request).get(key)
+    if not isinstance(value, str):
+        raise HandoffError(f'"{key}" is required and must be a string.', 400)
+    value = value.strip()
     if not value:
         raise HandoffError(f'"{key}" is required.', 400)
     if len(value) > MAX_TEXT:
         raise HandoffError(f'"{key}" is longer than {MAX_TEXT} characters.', 400)
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise HandoffError(f'"{key}" contains control characters.', 400)
     return value
+
+
+def csrf_token(session_token: Optional[str]) -> str:
+    """Derived from the session cookie (HttpOnly: page scripts cannot read it), never stored."""
+    return hashlib.sha256(f"desk-csrf:{session_token or ''}".encode()).hexdigest()
+
+
+def _same_site_request(request: Request, origins: Set[str]) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or origin.rstrip("/").lower() in origins
+
+
+def _valid_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
 
 
 def authorised(admin: bool = False) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            if request.method not in ("GET", "HEAD") and request.headers.get("x-desk") != "1":
-                return _error("Missing X-Desk header.", 403)
-            agent = await run_sync(auth.agent_for_session, request.cookies.get(COOKIE))
+            token = request.cookies.get(COOKIE)
+            if request.method not in ("GET", "HEAD"):
+                if not _same_site_request(request, request.app.ctx.desk_origins):
+                    return _error("Changes are only accepted from the desk's own pages.", 403)
+                given = request.headers.get(CSRF_HEADER) or ""
+                if not token or not hmac.compare_digest(given.encode(), csrf_token(token).encode()):
+                    return _error("Missing or wrong CSRF token: reload the desk.", 403)
+            for key in ("handoff_id",):
+                if key in kwargs and not _valid_id(kwargs[key]):
+                    return _error("No such handoff.", 404)
+            if "sender_id" in kwargs and len(kwargs["sender_id"]) > 255:
+                return _error("No such conversation.", 404)
+            agent = await run_sync(auth.agent_for_session, token)
             if agent is None:
                 return _error("Please log in.", 401)
             if admin and not agent.is_admin:
@@ -89,9 +137,20 @@ async def _tracker_state(request: Request, sender_id: str):
     return events, full.current_slot_values(), sessions
 
 
-def create_blueprint() -> Blueprint:
+def create_blueprint(settings: Settings, intake: Intake) -> Blueprint:
     bp = Blueprint("desk", url_prefix="/desk")
-    failures: Dict[str, Deque[float]] = defaultdict(deque)
+    security = settings.security
+    limiter = intake.limiter
+    failure_rule = f"{security.login_max_failures}/{int(security.login_failure_window_minutes * 60)}seconds"
+
+    @bp.listener("before_server_start")
+    async def _origins(app: Any, _loop: Any) -> None:
+        scheme = "https" if settings.https else "http"
+        app.ctx.desk_origins = {settings.public_origin, *(f"{scheme}://{h}" for h in settings.allowed_hosts)}
+
+    def _secure(request: Request) -> bool:
+        """HTTPS as the browser used it: directly, or as a proxy in TRUSTED_PROXIES says."""
+        return proxy.scheme(request.ip, request.headers, security.trusted_proxies, request.scheme) == "https"
 
     @bp.get("/")
     async def page(request: Request) -> HTTPResponse:
@@ -108,29 +167,33 @@ def create_blueprint() -> Blueprint:
 
     @bp.post("/api/login")
     async def login(request: Request) -> HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
-        email, password = str(body.get("email") or ""), str(body.get("password") or "")
-        key = f"{request.ip}|{email.lower()}"
-        now = time.monotonic()
-        recent = failures[key]
-        while recent and now - recent[0] > LOGIN_WINDOW:
-            recent.popleft()
-        if len(recent) >= LOGIN_ATTEMPTS:
-            return _error("Too many failed attempts; try again in a few minutes.", 429)
-        agent = await run_sync(auth.authenticate, email, password)
+        if not _same_site_request(request, request.app.ctx.desk_origins):
+            return _error("Sign in from the desk's own page.", 403)
+        address = proxy.client_address(request.ip, request.headers, security.trusted_proxies)
+        wait = limiter.check(security.rate_login, "desk-login", address)
+        if wait is not None:
+            return _error("Too many sign-in attempts; try again in a moment.", 429, wait)
+        body = _body(request)
+        email, password = body.get("email"), body.get("password")
+        if not isinstance(email, str) or not isinstance(password, str) or len(email) > 320 or len(password) > 1024:
+            return _error('"email" and "password" must be strings.', 400)
+        key = auth.normalize_email(email)  # the same form the login itself uses: no padding around the lock
+        wait = limiter.peek(failure_rule, "desk-login-failure", key)
+        if wait is not None:
+            return _error("Too many failed attempts for this account; try again later.", 429, wait)
+        agent = await run_sync(auth.authenticate, key, password)
         if agent is None:
-            recent.append(now)
+            limiter.check(failure_rule, "desk-login-failure", key)
             return _error("Wrong email or password.", 401)
-        failures.pop(key, None)
         token = await run_sync(auth.start_session, agent.id)
-        response = json({"agent": agent.as_dict()})
+        response = json({"agent": agent.as_dict(), "csrf_token": csrf_token(token)})
         response.cookies[COOKIE] = token
         cookie = response.cookies[COOKIE]
         cookie["httponly"] = True
         cookie["samesite"] = "Strict"
         cookie["path"] = "/desk"
         cookie["max-age"] = int(auth.session_hours() * 3600)
-        if request.scheme == "https":
+        if _secure(request):  # a Secure cookie is never sent back over plain HTTP
             cookie["secure"] = True
         return response
 
@@ -145,7 +208,7 @@ def create_blueprint() -> Blueprint:
     @bp.get("/api/me")
     @authorised()
     async def me(request: Request, agent: AgentView) -> HTTPResponse:
-        return json({"agent": agent.as_dict()})
+        return json({"agent": agent.as_dict(), "csrf_token": csrf_token(request.cookies.get(COOKIE))})
 
     # ---- the queue ---------------------------------------------------------------------
 
@@ -249,7 +312,7 @@ def create_blueprint() -> Blueprint:
             agent.id,
             package["summary"],
             customer_name=slots.get("customer_name"),
-            customer_email=slots.get("email") or slots.get("customer_email"),
+            customer_email=slots.get("verified_email"),
         )
         if before is None:
             await request.app.ctx.handoff.took_over(handoff, agent.name)
@@ -268,9 +331,15 @@ def create_blueprint() -> Blueprint:
     @authorised()
     async def list_tickets(request: Request, agent: AgentView) -> HTTPResponse:
         status = request.args.get("status") or None
+        if status is not None and status not in TICKET_STATUSES:
+            return _error(f'"status" must be one of {", ".join(TICKET_STATUSES)}.', 400)
         rows = await run_sync(ticket_store.list_tickets, status)
         return json(
-            {"tickets": [context._ticket(t) | {"email": t.email, "has_conversation": bool(t.sender_id)} for t in rows]}
+            {
+                "tickets": [
+                    context.ticket_view(t) | {"email": t.email, "has_conversation": bool(t.sender_id)} for t in rows
+                ]
+            }
         )
 
     @bp.get("/api/tickets/<reference:str>")
@@ -282,7 +351,7 @@ def create_blueprint() -> Blueprint:
         messages = await run_sync(ticket_store.ticket_messages, ticket.reference)
         return json(
             {
-                "ticket": context._ticket(ticket)
+                "ticket": context.ticket_view(ticket)
                 | {"description": ticket.description, "email": ticket.email, "sender_id": ticket.sender_id},
                 "messages": messages,
             }
@@ -315,14 +384,14 @@ def create_blueprint() -> Blueprint:
     @authorised()
     async def ticket_status(request: Request, agent: AgentView, reference: str) -> HTTPResponse:
         status = _text(request, "status")
-        if status not in ("open", "pending", "resolved", "closed"):
-            return _error("Unknown status.", 400)
+        if status not in TICKET_STATUSES:
+            return _error(f'"status" must be one of {", ".join(TICKET_STATUSES)}.', 400)
         ticket = await run_sync(
             ticket_store.set_status, ticket_store.normalize_reference(reference) or reference, status
         )
         if ticket is None:
             return _error("No such ticket.", 404)
-        return json({"ticket": context._ticket(ticket)})
+        return json({"ticket": context.ticket_view(ticket)})
 
     # ---- admin -------------------------------------------------------------------------
 
@@ -343,15 +412,17 @@ def create_blueprint() -> Blueprint:
     @bp.post("/api/agents")
     @authorised(admin=True)
     async def add_agent(request: Request, agent: AgentView) -> HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
+        body = _body(request)
+        fields = {key: body.get(key) for key in ("email", "name", "password")}
+        if not all(isinstance(v, str) for v in (fields["email"], fields["password"])) or not isinstance(
+            fields["name"], (str, type(None))
+        ):
+            return _error('"email", "password" (and "name") must be strings.', 400)
+        role = body.get("role", "agent")
+        if role not in ("agent", "admin"):
+            return _error('"role" must be "agent" or "admin".', 400)
         try:
-            created = await run_sync(
-                auth.add_agent,
-                str(body.get("email") or ""),
-                str(body.get("name") or ""),
-                str(body.get("password") or ""),
-                "admin" if body.get("role") == "admin" else "agent",
-            )
+            created = await run_sync(auth.add_agent, fields["email"], fields["name"] or "", fields["password"], role)
         except auth.AuthError as err:
             return _error(str(err), 400)
         return json({"agent": created.as_dict()}, status=201)

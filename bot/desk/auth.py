@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import List, Optional
@@ -26,6 +27,9 @@ from bot.store.models import utcnow
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # scrypt's cost grows with the input: no megabyte passwords
+MAX_NAME_LENGTH = 200
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,252}\.[^@\s]{2,24}$")
 
 
 class AuthError(Exception):
@@ -78,26 +82,46 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_hex(16))
 
 
-def add_agent(email: str, name: str, password: str, role: str = "agent") -> AgentView:
-    email = email.strip().lower()
-    if "@" not in email:
-        raise AuthError("An agent needs an email address to log in with.")
+def normalize_email(email: str) -> str:
+    """The one form an agent's email is stored, looked up, and rate-limited under."""
+    return (email or "").strip().lower()
+
+
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AuthError(f"The password may have at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise AuthError(f"The name may have at most {MAX_NAME_LENGTH} characters.")
+    if any(not c.isprintable() for c in name):
+        raise AuthError("The name may not contain control characters.")
+    return name
+
+
+def add_agent(email: str, name: str, password: str, role: str = "agent") -> AgentView:
+    email = normalize_email(email)
+    if not _EMAIL.match(email):
+        raise AuthError("An agent needs an email address to log in with.")
+    _check_password(password)
+    name = _check_name(name)
+    if role not in (AgentRole.agent.value, AgentRole.admin.value):
+        raise AuthError('The role must be "agent" or "admin".')
     with session_scope() as session:
         if session.execute(select(Agent).where(func.lower(Agent.email) == email)).scalar_one_or_none():
             raise AuthError(f"An agent with the email {email} already exists.")
-        agent = Agent(
-            email=email, name=name.strip() or email, role=AgentRole(role), password_hash=hash_password(password)
-        )
+        agent = Agent(email=email, name=name or email, role=AgentRole(role), password_hash=hash_password(password))
         session.add(agent)
         session.flush()
         return _view(agent)
 
 
 def set_password(email: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     with session_scope() as session:
         agent = session.execute(select(Agent).where(func.lower(Agent.email) == email.lower())).scalar_one_or_none()
         if agent is None:
@@ -123,9 +147,11 @@ def list_agents() -> List[AgentView]:
 
 
 def authenticate(email: str, password: str) -> Optional[AgentView]:
+    if len(password or "") > MAX_PASSWORD_LENGTH:
+        return None
     with session_scope() as session:
         agent = session.execute(
-            select(Agent).where(func.lower(Agent.email) == (email or "").strip().lower())
+            select(Agent).where(func.lower(Agent.email) == normalize_email(email))
         ).scalar_one_or_none()
         if agent is None or not agent.active:
             verify_password(password or "", _DUMMY_HASH)

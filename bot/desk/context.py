@@ -60,7 +60,7 @@ def _order(o) -> Dict[str, Any]:
     }
 
 
-def _ticket(t) -> Dict[str, Any]:
+def ticket_view(t) -> Dict[str, Any]:
     return {
         "reference": t.reference,
         "subject": t.subject,
@@ -72,35 +72,64 @@ def _ticket(t) -> Dict[str, Any]:
     }
 
 
+def identity(slots: Dict[str, Any], channel: Optional[str]) -> Dict[str, Any]:
+    """Who the customer is, and how sure we are.
+
+    `email` is the verified one when there is one (a channel vouched for it, or an order lookup
+    matched it); otherwise an email the customer typed or the website/REST client passed, which
+    is display-only: `email_verified` is False and `email_source` says where it came from.
+    """
+    verified = slots.get("verified_email")
+    if verified:
+        by = slots.get("verified_by") or ""
+        source = (
+            f"verified by {by.title()}" if by in ("slack", "telegram") else f"checked with {by}" if by else "verified"
+        )
+        return {"email": verified, "email_verified": True, "email_source": source}
+    if slots.get("email"):
+        return {
+            "email": slots["email"],
+            "email_verified": False,
+            "email_source": "typed by the customer (not verified)",
+        }
+    if slots.get("customer_email"):
+        where = {"webchat": "the website", "rest": "the REST client"}.get(channel or "", "the client")
+        return {
+            "email": slots["customer_email"],
+            "email_verified": False,
+            "email_source": f"given by {where} (not verified)",
+        }
+    return {"email": None, "email_verified": False, "email_source": None}
+
+
 def build(
     handoff: Optional[HandoffView], sender_id: str, events: List[Dict[str, Any]], slots: Dict[str, Any], sessions: int
 ) -> Dict[str, Any]:
-    verified_email = (
-        slots.get("email") if slots.get("order_result") not in (None, "not_found", "too_many_failures") else None
-    )
-    if slots.get("customer_channel") == "slack" and slots.get("customer_email"):
-        verified_email = verified_email or slots.get("customer_email")
-    email = verified_email or slots.get("email") or slots.get("customer_email")
+    channel = slots.get("customer_channel") or (handoff.channel if handoff else None)
+    who = identity(slots, channel)
+    verified = who["email"] if who["email_verified"] else None
+    # Orders, tickets and earlier conversations are looked up by a verified email only: an
+    # email anyone can type must never put someone else's records in front of an agent.
     tickets = {t.reference: t for t in tickets_for_sender(sender_id)}
-    if email:
-        tickets.update({t.reference: t for t in tickets_for_email(email)})
-    earlier = [h for h in service.history_for(sender_id, email) if not handoff or h.id != handoff.id]
+    if verified:
+        tickets.update({t.reference: t for t in tickets_for_email(verified)})
+    earlier = [h for h in service.history_for(sender_id, verified) if not handoff or h.id != handoff.id]
     return {
         "customer": {
-            "channel": slots.get("customer_channel") or (handoff.channel if handoff else None),
+            "channel": channel,
             "platform_id": slots.get("customer_id"),
             "name": slots.get("customer_name"),
-            "email": email,
-            "email_verified": bool(verified_email),
+            "name_verified": channel in ("slack", "telegram"),
+            **who,
         },
         "reason": handoff.reason_text if handoff else None,
         "summary": summarize(events, slots, handoff.reason_text if handoff else ""),
-        "orders": [_order(o) for o in orders_for_email(email)] if email else [],
-        "tickets": [_ticket(t) for t in sorted(tickets.values(), key=lambda t: t.created_at, reverse=True)],
+        "orders": [_order(o) for o in orders_for_email(verified)] if verified else [],
+        "tickets": [ticket_view(t) for t in sorted(tickets.values(), key=lambda t: t.created_at, reverse=True)],
         "earlier_handoffs": [h.as_dict() for h in earlier],
         "earlier_sessions": max(0, sessions - 1),
         "knowledge": knowledge_activity(sender_id),
-        "verified_order": slots.get("order_number") if verified_email else None,
+        "verified_order": slots.get("order_number") if verified and slots.get("order_result") else None,
     }
 
 

@@ -49,14 +49,19 @@ class SlackAlerts:
         return cls(config.alert_channel, token, env("SLACK_API_URL"), f"{settings.base_url}/desk")
 
     async def post(self, handoff: service.HandoffView, repeat: int) -> None:
+        from channels.slack_format import escape_mrkdwn
+
         link = f"{self.desk_url}#/handoff/{handoff.id}"
-        who = handoff.customer_name or handoff.customer_email or "A customer"
+        # What customers wrote or a website passed is escaped: a name like "<!channel>" or
+        # "<https://evil.example|the desk>" must not ping everyone or hide a link.
+        who = escape_mrkdwn(handoff.customer_name or handoff.customer_email or "A customer")
         prefix = "<!here> Still waiting" if repeat else "New handoff"
         wait = handoff.as_dict()["waiting_seconds"] // 60
         text = (
             f"{prefix}: {who} on {handoff.channel} needs a person"
             + (f" (waiting {wait} min)" if repeat else "")
-            + f".\n*Why:* {handoff.reason_text}\n*Summary:* {handoff.summary or '-'}\n<{link}|Open in the desk>"
+            + f".\n*Why:* {escape_mrkdwn(handoff.reason_text)}\n*Summary:* {escape_mrkdwn(handoff.summary or '-')}"
+            + f"\n<{link}|Open in the desk>"
         )
         await self.client.chat_postMessage(channel=self.channel, text=text, unfurl_links=False)
 

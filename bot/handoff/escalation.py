@@ -47,8 +47,10 @@ def escalate(
 ) -> Outcome:
     reason_text = detail or REASONS.get(reason, reason)
     summary = summarize(events, slots, reason_text)
-    email = slots.get("email") or slots.get("customer_email")
-    customer = {"customer_name": slots.get("customer_name"), "customer_email": email}
+    # Where the team can answer (a ticket's contact address) may be any email the customer gave;
+    # the handoff's customer_email, which links earlier conversations, is only a verified one.
+    email = slots.get("verified_email") or slots.get("email") or slots.get("customer_email")
+    customer = {"customer_name": slots.get("customer_name"), "customer_email": slots.get("verified_email")}
 
     if service.open_handoff_for(sender_id) is not None:
         return Outcome(

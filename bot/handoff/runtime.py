@@ -24,6 +24,7 @@ from bot.handoff import delivery, service, triggers
 from bot.handoff.config import HandoffConfig
 from bot.handoff.service import HandoffView
 from bot.handoff.transcript import Entry, as_text, summarize, transcript
+from bot.intake import Intake
 from bot.store.db import run_sync
 from bot.store.handoff import HandoffStatus
 from bot.store.tickets import open_ticket
@@ -39,10 +40,11 @@ def _queue_text(place: int, minutes: int) -> str:
 
 
 class HandoffRuntime:
-    def __init__(self, agent: Any, config: HandoffConfig, bus: EventBus) -> None:
+    def __init__(self, agent: Any, config: HandoffConfig, bus: EventBus, intake: Optional[Intake] = None) -> None:
         self.agent = agent
         self.config = config
         self.bus = bus
+        self.intake = intake
         self._last_queue_reply: Dict[str, float] = {}
         # The tracker each bot turn saved, so the triggers need not load it again.
         self._saved: OrderedDict[str, Any] = OrderedDict()
@@ -71,6 +73,11 @@ class HandoffRuntime:
         self, message: UserMessage, original: Callable[[UserMessage], Awaitable[Optional[List[Dict[str, Any]]]]]
     ) -> Optional[List[Dict[str, Any]]]:
         sender = message.sender_id
+        refusal = self.intake.length(message.text or "") if self.intake else None
+        if refusal is not None:  # channels refuse these earlier; this holds for any other way in
+            logger.warning("gate: refused a message of %d characters for %s", len(message.text or ""), sender)
+            await message.output_channel.send_response(sender, {"text": refusal.message})
+            return self._collected(message)
         await run_sync(delivery.drain_outbox_into, message.output_channel, sender)
         handoff = await run_sync(service.open_handoff_for, sender)
         if handoff is not None:
@@ -235,7 +242,7 @@ class HandoffRuntime:
             open_ticket,
             f"Handoff: {handoff.reason_text}"[:200],
             f"{summarize(events, slots, handoff.reason_text)}\n\nTranscript:\n{text}",
-            slots.get("email") or handoff.customer_email,
+            slots.get("verified_email") or slots.get("email") or handoff.customer_email or slots.get("customer_email"),
             channel=handoff.channel,
             sender_id=handoff.sender_id,
             priority="high",

@@ -93,7 +93,7 @@ async def run_sync(func: Callable[..., T], *args, **kwargs) -> T:
 
 
 # Every module that defines tables on `bot.store.models.Base`; create_schema imports them all.
-MODEL_MODULES = ("bot.store.models", "bot.store.knowledge", "bot.store.handoff")
+MODEL_MODULES = ("bot.store.models", "bot.store.knowledge", "bot.store.handoff", "bot.store.lookup_guard")
 
 
 def create_schema() -> bool:

@@ -548,6 +548,19 @@ function createWidget(options) {
 
   socket.on("typing", (data) => setTyping(Boolean(data && data.typing)));
 
+  // The server refused a message (too long, too fast, wrong session): say so, and mark it unsent.
+  socket.on("error", (data) => {
+    if (!data || typeof data.message !== "string") return;
+    setTyping(false);
+    setStatus(data.message);
+    const entry = typeof data.message_id === "string" ? byId.get(data.message_id) : null;
+    if (entry && entry.from === "user") {
+      entry.el.classList.add("sw-unsent");
+      entry.el.title = data.message;
+      entry.el.dataset.error = String(data.error || "refused");
+    }
+  });
+
   // --- start ---
   clearMessages();
   document.body.appendChild(host);

@@ -118,8 +118,10 @@ def transcript_entry(page, who: str, text: str):
 
 
 def tracker(base_url: str, sender_id: str) -> dict:
-    """Rasa's HTTP API, served to loopback without a token (bot.server.guard_api)."""
-    with urllib.request.urlopen(f"{base_url}/conversations/{sender_id}/tracker", timeout=30) as response:
+    """Rasa's HTTP API, with the tests' token."""
+    from tests.conftest import api_url
+
+    with urllib.request.urlopen(api_url(base_url, f"/conversations/{sender_id}/tracker"), timeout=30) as response:
         return json.loads(response.read())
 
 

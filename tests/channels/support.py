@@ -22,10 +22,13 @@ def wait_until(predicate: Callable[[], object], timeout: float = 60, what: str =
 
 
 def tracker(rasa_url: str, sender_id: str) -> dict:
-    """The conversation as Rasa stores it (the HTTP API is open to localhost)."""
+    """The conversation as Rasa stores it (through the HTTP API, with the tests' token)."""
     from urllib.parse import quote
 
-    with urllib.request.urlopen(f"{rasa_url}/conversations/{quote(sender_id, safe=':')}/tracker", timeout=30) as resp:
+    from tests.conftest import api_url
+
+    url = api_url(rasa_url, f"/conversations/{quote(sender_id, safe=':')}/tracker")
+    with urllib.request.urlopen(url, timeout=30) as resp:
         return json.loads(resp.read())
 
 
@@ -34,8 +37,13 @@ def user_events(rasa_url: str, sender_id: str) -> List[dict]:
 
 
 def rasa_api(rasa_url: str, path: str, body: object, method: str = "POST") -> dict:
+    from tests.conftest import api_url
+
     request = urllib.request.Request(
-        f"{rasa_url}{path}", data=json.dumps(body).encode(), method=method, headers={"Content-Type": "application/json"}
+        api_url(rasa_url, path),
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as resp:
         return json.loads(resp.read())

@@ -21,14 +21,24 @@ from channels.common import (
 def test_customer_metadata_shape():
     metadata = customer_metadata("slack", "U1", "Alice", "alice@example.com", {"team": "T1"})
     assert metadata == {
-        "customer": {"channel": "slack", "id": "U1", "name": "Alice", "email": "alice@example.com"},
+        "customer": {
+            "channel": "slack",
+            "id": "U1",
+            "name": "Alice",
+            "email": "alice@example.com",
+            "email_verified": False,  # only when the channel says it verified it
+        },
         "slack": {"team": "T1"},
     }
+    verified = customer_metadata("slack", "U1", "Alice", "alice@example.com", email_verified=True)
+    assert verified["customer"]["email_verified"] is True
+    assert customer_metadata("slack", "U1", email_verified=True)["customer"]["email_verified"] is False  # no email
     assert customer_metadata("telegram", 42, "", None)["customer"] == {
         "channel": "telegram",
         "id": "42",
         "name": None,
         "email": None,
+        "email_verified": False,
     }
 
 

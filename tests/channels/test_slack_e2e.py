@@ -121,7 +121,13 @@ def test_identity_reaches_the_tracker_as_metadata(assistant, slack_api):
     chat.say("thanks")
     events = user_events(assistant.rasa_url, chat.sender_id)
     metadata = events[0]["metadata"]
-    assert metadata["customer"] == {"channel": "slack", "id": user, "name": "Carol Jones", "email": "carol@example.com"}
+    assert metadata["customer"] == {
+        "channel": "slack",
+        "id": user,
+        "name": "Carol Jones",
+        "email": "carol@example.com",
+        "email_verified": True,  # Slack's own profile record
+    }
     assert metadata["slack"]["team"] == TEAM
     assert metadata["slack"]["channel"] == chat.channel
     assert metadata["slack"]["thread_ts"] is None

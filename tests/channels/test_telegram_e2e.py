@@ -115,6 +115,7 @@ def test_identity_reaches_the_tracker_as_metadata(assistant, telegram_api):
         "id": str(chat.chat_id),
         "name": "Dmitri Ivanov",
         "email": None,
+        "email_verified": False,
     }
     assert event["metadata"]["telegram"]["chat_id"] == chat.chat_id
     assert event["metadata"]["telegram"]["message_id"] == 1

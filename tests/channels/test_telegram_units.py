@@ -80,7 +80,13 @@ def test_a_message_update_becomes_a_user_message_with_identity():
     inbound = fmt.message_inbound(update)
     assert inbound.sender_id == "telegram:42"
     assert inbound.text == "hi"
-    assert inbound.metadata["customer"] == {"channel": "telegram", "id": "42", "name": "Alice Smith", "email": None}
+    assert inbound.metadata["customer"] == {
+        "channel": "telegram",
+        "id": "42",
+        "name": "Alice Smith",
+        "email": None,
+        "email_verified": False,
+    }
     assert inbound.metadata["telegram"]["chat_id"] == 42
     assert inbound.metadata["telegram"]["message_id"] == 7
     assert inbound.metadata["telegram"]["username"] == "alice"
@@ -213,7 +219,10 @@ def test_plain_rasa_run_can_load_the_channel_from_credentials_yml(telegram_env):
 async def test_an_update_that_cannot_be_converted_is_dropped(telegram_env, caplog, monkeypatch):
     telegram_env.setenv("TELEGRAM_BOT_TOKEN", "1:a")
     telegram_env.setenv("TELEGRAM_MODE", "polling")
-    channel = tg.TelegramInput(tg.TelegramConfig.from_env())
+    from bot.intake import Intake
+    from bot.settings import Settings
+
+    channel = tg.TelegramInput(tg.TelegramConfig.from_env(), Intake(Settings().security))
 
     def broken(update):
         raise KeyError("chat")

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -29,12 +30,14 @@ def assistant(tmp_path_factory, model_path):
     from tests.conftest import free_port
 
     var = tmp_path_factory.mktemp("webchat-var")
-    env = {"VAR_DIR": str(var)}
+    # The shop that embeds the widget (cross-origin tests); the server's own pages need nothing.
+    env = {"VAR_DIR": str(var), "WEBCHAT_CORS_ORIGINS": "https://shop.example.com"}
     os.environ.update(env)
     try:
         settings = dataclasses.replace(settings_module.load(), port=free_port(), actions_port=free_port())
     finally:
-        os.environ.pop("VAR_DIR")
+        for key in env:
+            os.environ.pop(key)
     db.configure(settings.app_database_url)
     ensure_seeded()
     with Stack(settings, model_path, env=env, log_dir=var / "logs") as stack:
@@ -56,7 +59,9 @@ async def clients(assistant):
 
 
 def tracker(stack, sender: str) -> dict:
-    with urllib.request.urlopen(f"{stack.rasa_url}/conversations/{sender}/tracker", timeout=10) as response:
+    from tests.conftest import api_url
+
+    with urllib.request.urlopen(api_url(stack.rasa_url, f"/conversations/{sender}/tracker"), timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -135,11 +140,14 @@ async def test_identity_metadata_reaches_the_tracker(assistant, clients):
     meta = user_event["metadata"]
     # Rasa adds model_id / assistant_id next to what the channel sent.
     assert {"customer", "webchat"} <= set(meta)
+    address_key = meta["customer"].pop("address_key")  # a keyed hash of the client's address
+    assert len(address_key) == 24 and "127.0.0.1" not in address_key
     assert meta["customer"] == {
         "channel": "webchat",
         "id": session_id,
         "name": "Alice Example",
         "email": "alice@example.com",
+        "email_verified": False,  # the embedding page's word only
     }
     assert meta["webchat"]["page_url"] == "https://shop.example.com/orders?id=1"
     assert meta["webchat"]["language"] == "en-GB"
@@ -154,7 +162,14 @@ async def test_missing_or_malformed_identity_becomes_none(assistant, clients):
         metadata={"customer": {"name": "", "email": "not-an-email"}, "webchat": {"page_url": "javascript:alert(1)"}},
     )
     meta = next(e for e in tracker(assistant, session_id)["events"] if e["event"] == "user")["metadata"]
-    assert meta["customer"] == {"channel": "webchat", "id": session_id, "name": None, "email": None}
+    meta["customer"].pop("address_key")
+    assert meta["customer"] == {
+        "channel": "webchat",
+        "id": session_id,
+        "name": None,
+        "email": None,
+        "email_verified": False,
+    }
     assert meta["webchat"]["page_url"] is None
 
 
@@ -205,17 +220,35 @@ async def test_a_dropped_connection_gets_what_it_missed(assistant, clients):
 
 
 async def test_a_session_of_another_channel_cannot_be_resumed(assistant, clients):
-    sender = f"rest-{uuid.uuid4().hex}"
+    from tests.channels.support import rasa_api
+
+    # A REST conversation lives under rest:<sender>, which no widget session id can name.
+    sender = uuid.uuid4().hex
     body = json.dumps({"sender": sender, "message": "hi"}).encode()
     request = urllib.request.Request(
         f"{assistant.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
     urllib.request.urlopen(request, timeout=60).read()
-
     client = clients()
-    confirmed = await client.connect(session_id=sender)
-    assert confirmed != sender
-    assert client.history["messages"] == []
+    assert await client.connect(session_id=f"rest:{sender}") != f"rest:{sender}"
+    other = clients()
+    assert await other.connect(session_id=sender) == sender  # a session of its own: nothing of REST's in it
+    assert other.history["messages"] == []
+
+    # A conversation of another channel under a widget-shaped id is not resumed either.
+    foreign = uuid.uuid4().hex
+    # (timestamped after the session start Rasa adds when it creates the tracker, or it is not loaded)
+    event = {
+        "event": "user",
+        "text": "hi",
+        "input_channel": "telegram",
+        "parse_data": {"intent": {"name": "greet"}},
+        "timestamp": time.time() + 5,
+    }
+    rasa_api(assistant.rasa_url, f"/conversations/{foreign}/tracker/events", [event])
+    third = clients()
+    assert await third.connect(session_id=foreign) != foreign
+    assert third.history["messages"] == []
 
 
 async def test_malformed_session_ids_get_a_new_session(clients):

@@ -134,7 +134,13 @@ def test_metadata_shape_and_sanitising():
     )
     metadata = wm.user_metadata("s" * 32, wm.customer_profile(client), wm.page_info(client), "UA/1.0", "Track my order")
     assert metadata == {
-        "customer": {"channel": "webchat", "id": "s" * 32, "name": "Alice", "email": "alice@example.com"},
+        "customer": {
+            "channel": "webchat",
+            "id": "s" * 32,
+            "name": "Alice",
+            "email": "alice@example.com",
+            "email_verified": False,  # whatever the embedding page says
+        },
         "webchat": {
             "page_url": "https://s.io/p",
             "page_title": None,
@@ -150,11 +156,14 @@ def test_metadata_shape_and_sanitising():
 
 
 def test_configuration_from_the_environment(monkeypatch):
+    from bot.intake import Intake
     from bot.settings import Settings
 
-    assert isinstance(webchat.from_settings(Settings()), webchat.WebchatInput)
+    intake = Intake(Settings().security)
+    assert isinstance(webchat.from_settings(Settings(), intake), webchat.WebchatInput)
+    assert webchat.WebchatConfig.from_env().cors_origins == ()  # default: only the server's own pages
     monkeypatch.setenv("WEBCHAT_ENABLED", "false")
-    assert webchat.from_settings(Settings()) is None
+    assert webchat.from_settings(Settings(), intake) is None
     monkeypatch.setenv("WEBCHAT_ENABLED", "true")
     monkeypatch.setenv("WEBCHAT_CORS_ORIGINS", "https://shop.example.com, https://www.example.com")
     assert webchat.WebchatConfig.from_env().cors_origins == ["https://shop.example.com", "https://www.example.com"]
@@ -165,14 +174,20 @@ def test_configuration_from_the_environment(monkeypatch):
         webchat.WebchatConfig.from_env()
 
 
-def test_origin_checker_accepts_listed_and_own_origins():
-    allowed = webchat_transport.origin_checker(["https://shop.example.com"])
+def test_origin_checker_accepts_listed_and_own_origins(monkeypatch):
+    from bot.settings import Settings
+
+    monkeypatch.setenv("PUBLIC_URL", "https://chat.example.com")
+    own = webchat.own_origins(Settings())
+    allowed = webchat_transport.origin_checker(["https://shop.example.com", *own])
     environ = {"HTTP_HOST": "chat.example.com", "wsgi.url_scheme": "http"}
     assert allowed("https://shop.example.com", environ)
-    assert allowed("http://chat.example.com", environ)
+    assert allowed("https://chat.example.com", environ)
     assert not allowed("https://evil.example.net", environ)
-    proxied = {**environ, "HTTP_X_FORWARDED_PROTO": "https"}
-    assert allowed("https://chat.example.com", proxied)
+    # Headers a client chooses never widen the list (they used to: X-Forwarded-Host/-Proto).
+    forged = {"HTTP_HOST": "evil.example.net", "HTTP_X_FORWARDED_HOST": "evil.example.net"}
+    assert not allowed("https://evil.example.net", forged)
+    assert not allowed("http://chat.example.com", environ)
 
 
 async def test_a_failed_delivery_is_logged_and_the_rest_still_go_out(caplog):

@@ -9,6 +9,7 @@ import dataclasses
 import uuid
 from typing import Any, Dict, List, Optional, Tuple
 
+import engineio.payload
 import socketio
 
 TIMEOUT = 60
@@ -29,6 +30,11 @@ class Turn:
         return [reply for payload, _ in self.replies for reply in payload.get("quick_replies", [])]
 
 
+# python-engineio's client, like its server, drops a polling response of more than 16 packets
+# whole (a burst of replies and error events easily has more); browsers have no such limit.
+engineio.payload.Payload.max_decode_packets = 10_000
+
+
 class WidgetClient:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -37,13 +43,16 @@ class WidgetClient:
         self.session_id: Optional[str] = None
         self.history: Optional[Dict[str, Any]] = None
         self.bot_messages: List[Tuple[Dict[str, Any], Dict[str, Any]]] = []
-        for name in ("session_confirm", "history", "bot_uttered", "typing", "user_message"):
+        self.errors: List[Dict[str, Any]] = []
+        for name in ("session_confirm", "history", "bot_uttered", "typing", "user_message", "error"):
             self.sio.on(name, self._recorder(name))
 
     def _recorder(self, name: str):
         async def record(*args: Any) -> None:
             if name == "bot_uttered":
                 self.bot_messages.append((args[0], args[1] if len(args) > 1 else {}))
+            if name == "error":
+                self.errors.append(args[0])
             await self.events.put((name, args))
 
         return record

@@ -11,10 +11,13 @@ class Desk:
     def __init__(self, base_url: str) -> None:
         self.base = base_url.rstrip("/") + "/desk/api"
         self.http = requests.Session()
-        self.http.headers["X-Desk"] = "1"
 
     def login(self, email: str, password: str) -> requests.Response:
-        return self.http.post(f"{self.base}/login", json={"email": email, "password": password}, timeout=30)
+        """Sign in; like the desk page, keep the session's CSRF token for every change."""
+        response = self.http.post(f"{self.base}/login", json={"email": email, "password": password}, timeout=30)
+        if response.ok:
+            self.http.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.http.get(f"{self.base}{path}", timeout=30, **kwargs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.desk import auth
-from tests.conftest import Chat
+from tests.conftest import Chat, api_url
 from tests.handoff.desk_client import Desk
 from tests.trackers import bot_spoke_while_paused
 
@@ -33,7 +33,7 @@ def test_full_loop_over_rest(stack_factory):
 
     while_waiting = _texts(chat.say("my parcel from order 100234 never arrived"))
     assert "order number" not in while_waiting.lower()  # the bot did not pick the form back up
-    handoff = desk.handoff_for(chat.sender)
+    handoff = desk.handoff_for(chat.sender_id)
     assert handoff["status"] == "queued" and handoff["reason"] == "customer_request"
 
     detail = desk.get(f"/handoffs/{handoff['id']}").json()
@@ -70,21 +70,23 @@ def test_full_loop_over_rest(stack_factory):
 
     stats = desk.get("/stats").json()["satisfaction"]
     assert stats["by_agent"]["Ann"]["average"] == 5.0
-    tracker = desk.http.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=30).json()
+    tracker = desk.http.get(api_url(stack.rasa_url, f"/conversations/{chat.sender_id}/tracker"), timeout=30).json()
     assert bot_spoke_while_paused(tracker) == []
     notes = desk.get(f"/handoffs/{handoff['id']}").json()["notes"]
     assert [n["text"] for n in notes] == ["UPS claim needed"]
 
 
-def test_desk_api_requires_a_session_and_the_header(stack_factory):
+def test_desk_api_requires_a_session_and_the_csrf_token(stack_factory):
     stack = stack_factory()
     auth.add_agent("ann@example.com", "Ann", PASSWORD)
     anonymous = Desk(stack.rasa_url)
     assert anonymous.get("/queue").status_code == 401
     assert anonymous.login("ann@example.com", "wrong password").status_code == 401
     assert anonymous.login("ann@example.com", PASSWORD).status_code == 200
-    del anonymous.http.headers["X-Desk"]
+    token = anonymous.http.headers.pop("X-CSRF-Token")
     assert anonymous.post("/handoffs/1/claim").status_code == 403
+    anonymous.http.headers["X-CSRF-Token"] = token
+    assert anonymous.post("/handoffs/1/claim").status_code == 404  # past the checks: there is no handoff 1
     assert anonymous.get("/agents").status_code == 403  # agents are not admins
 
 
@@ -116,9 +118,9 @@ def test_agent_takes_over_a_bot_conversation(stack_factory):
     desk.login("ann@example.com", PASSWORD)
     chat = Chat(stack.rasa_url)
     chat.text("hi")
-    assert desk.post(f"/conversations/{chat.sender}/messages", {"text": "hello"}).status_code == 409
-    assert desk.post(f"/conversations/{chat.sender}/takeover").status_code == 200
-    assert desk.post(f"/conversations/{chat.sender}/messages", {"text": "Hi, Ann here."}).status_code == 201
+    assert desk.post(f"/conversations/{chat.sender_id}/messages", {"text": "hello"}).status_code == 409
+    assert desk.post(f"/conversations/{chat.sender_id}/takeover").status_code == 200
+    assert desk.post(f"/conversations/{chat.sender_id}/messages", {"text": "Hi, Ann here."}).status_code == 201
     got = _texts(chat.say("oh hello"))
     assert "Ann from our support team has joined" in got and "Hi, Ann here." in got
     assert "Demo Shop assistant" not in got
@@ -132,7 +134,7 @@ def test_handoff_survives_a_restart(stack_factory, tmp_path):
     desk.login("ann@example.com", PASSWORD)
     chat = Chat(stack.rasa_url)
     chat.text("I need to speak to a human")
-    handoff = desk.handoff_for(chat.sender)
+    handoff = desk.handoff_for(chat.sender_id)
     desk.post(f"/handoffs/{handoff['id']}/claim")
     chat.say("my order is 100234")
     stack.stop()
@@ -140,7 +142,7 @@ def test_handoff_survives_a_restart(stack_factory, tmp_path):
     restarted = stack_factory(var_dir=var)
     desk.base = restarted.rasa_url + "/desk/api"  # same session cookie: sessions live in the database
     again = Chat(restarted.rasa_url, sender=chat.sender)
-    assert desk.handoff_for(chat.sender)["status"] == "assigned"
+    assert desk.handoff_for(chat.sender_id)["status"] == "assigned"
     assert "Demo Shop assistant" not in _texts(again.say("hello, still there?"))
     detail = desk.get(f"/handoffs/{handoff['id']}").json()
     said = [e["text"] for e in detail["transcript"] if e["who"] == "customer"]

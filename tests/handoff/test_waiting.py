@@ -12,7 +12,7 @@ import time
 import pytest
 
 from bot.desk import auth
-from tests.conftest import Chat
+from tests.conftest import Chat, api_url
 from tests.handoff.desk_client import Desk
 from tests.mocks.slack_api import MockSlackApi
 
@@ -30,7 +30,7 @@ def slack_api():
 
 def _queue_updates(desk: Desk, rasa_url: str, sender: str) -> list:
     """Queue messages the server pushed on its own (not answers to the customer's messages)."""
-    tracker = desk.http.get(f"{rasa_url}/conversations/{sender}/tracker", timeout=30).json()
+    tracker = desk.http.get(api_url(rasa_url, f"/conversations/{sender}/tracker"), timeout=30).json()
     return [
         e["text"]
         for e in tracker["events"]
@@ -55,10 +55,10 @@ def test_waiting_customers_hear_their_place_when_it_changes_and_are_reminded(sta
     assert "You're next in line" in first.text("I want to talk to a person")
     assert "You're number 2 in line" in second.text("can I speak to a human please")
 
-    assert desk.post(f"/handoffs/{desk.handoff_for(first.sender)['id']}/claim").status_code == 200
-    moved = _wait_for(lambda: _queue_updates(desk, stack.rasa_url, second.sender), 20, "the new place")
+    assert desk.post(f"/handoffs/{desk.handoff_for(first.sender_id)['id']}/claim").status_code == 200
+    moved = _wait_for(lambda: _queue_updates(desk, stack.rasa_url, second.sender_id), 20, "the new place")
     assert moved[0].startswith("You're next in line; the expected wait is about")
-    _wait_for(lambda: len(_queue_updates(desk, stack.rasa_url, second.sender)) >= 2, REPEAT + 20, "a reminder")
+    _wait_for(lambda: len(_queue_updates(desk, stack.rasa_url, second.sender_id)) >= 2, REPEAT + 20, "a reminder")
 
     # REST cannot be pushed to: the updates arrive with the answer to the next message.
     got = [r.get("text") or "" for r in second.say("still there?")]
@@ -89,7 +89,7 @@ def test_alert_with_reason_summary_and_link_then_raised_again_until_claimed(stac
     chat = Chat(stack.rasa_url)
     chat.text("where is my order?")
     assert "connecting you with a person" in chat.text("I want to talk to a person")
-    handoff = desk.handoff_for(chat.sender)
+    handoff = desk.handoff_for(chat.sender_id)
 
     first = slack_api.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C0ALERTS", timeout=30)
     text = first[0].args["text"]

@@ -15,14 +15,14 @@ from aiohttp import web
 class RecordingServer:
     """Subclasses build their app in `_start` and pass it to `_serve`; calls have `.method`."""
 
-    def __init__(self, thread_name: str) -> None:
+    def __init__(self, thread_name: str, port: int = 0) -> None:
         self.calls: List[Any] = []
         self._failures: Dict[str, List[Any]] = {}
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=thread_name, daemon=True)
         self._runner: Optional[web.AppRunner] = None
-        self.port = 0
+        self.port = port  # 0: a free one, chosen when the server starts
 
     # ---- lifecycle ----
 
@@ -37,7 +37,7 @@ class RecordingServer:
     async def _serve(self, app: web.Application) -> None:
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 

@@ -45,8 +45,14 @@ class Failure:
 
 
 class MockSlackApi(RecordingServer):
-    def __init__(self, team_id: str = "T0001", bot_user_id: str = "UBOT", users: Optional[Dict[str, dict]] = None):
-        super().__init__("mock-slack-api")
+    def __init__(
+        self,
+        team_id: str = "T0001",
+        bot_user_id: str = "UBOT",
+        users: Optional[Dict[str, dict]] = None,
+        port: int = 0,
+    ):
+        super().__init__("mock-slack-api", port)
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.users = users or {}

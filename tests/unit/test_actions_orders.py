@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.orders import (
-    LOCK_AFTER,
+    LOCKED_TEXT,
     ActionCancelOrder,
     ActionKeepOrder,
     ActionLookupOrder,
@@ -27,6 +27,8 @@ def test_lookup_shows_status_carrier_tracking_and_eta(store):
         SlotSet("order_lookup_failures", 0),
         SlotSet("order_number", "100234"),
         SlotSet("email", "alice@example.com"),
+        SlotSet("verified_email", "alice@example.com"),
+        SlotSet("verified_by", "order 100234"),
         SlotSet("order_value", 126.0),
     ]
     answer = texts(messages)
@@ -66,14 +68,55 @@ def test_third_failure_offers_a_ticket(store):
     assert messages[0]["response"] == "utter_offer_ticket_after_failures"
 
 
-def test_lookups_stop_after_lock_threshold_even_with_the_right_pair(store):
-    events, messages = run(
-        ActionLookupOrder(),
-        tracker({"order_number": "100234", "email": "alice@example.com", "order_lookup_failures": LOCK_AFTER}),
+def _lookup(number: str, email: str, sender: str, customer: dict | None = None):
+    metadata = {"customer": customer} if customer else None
+    return run(
+        ActionLookupOrder(), tracker({"order_number": number, "email": email}, sender_id=sender, metadata=metadata)
     )
-    assert events[0] == SlotSet("order_result", "too_many_failures")
+
+
+def _locked(events, messages) -> bool:
+    return events[0] == SlotSet("order_result", "too_many_failures") and LOCKED_TEXT in texts(messages)
+
+
+def test_failures_are_counted_per_conversation_across_restarts(store):
+    """The lock outlives the conversation's slots (what `/restart` resets)."""
+    for number in ("111111", "222222", "333333", "444444", "555555", "666666"):
+        _lookup(number, "x@example.com", "rest:mallory")
+    events, messages = _lookup("100234", "alice@example.com", "rest:mallory")  # fresh slots, same conversation
+    assert _locked(events, messages)
     assert "1Z999" not in texts(messages)
     assert messages[0]["buttons"] == [{"title": "Open a ticket", "payload": "/open_ticket"}]
+
+
+def test_failures_are_counted_per_order_across_conversations(store):
+    for attempt in range(5):
+        _lookup("100234", f"guess{attempt}@example.com", f"rest:attacker-{attempt}")
+    events, messages = _lookup("100234", "alice@example.com", "rest:someone-new")
+    assert _locked(events, messages)
+    # Another order is not affected.
+    events, _ = _lookup("100236", "carol@example.com", "rest:someone-else")
+    assert SlotSet("order_result", "found") in events
+
+
+def test_failures_are_counted_per_client_address_across_conversations(store):
+    customer = {"channel": "webchat", "id": "x", "address_key": "addr-1"}
+    for attempt in range(20):
+        _lookup(str(300000 + attempt), "x@example.com", f"session{attempt:020d}", customer)
+    events, messages = _lookup("100236", "carol@example.com", "session-new-0000000000", customer)
+    assert _locked(events, messages)
+    other = {"channel": "webchat", "id": "y", "address_key": "addr-2"}
+    events, _ = _lookup("100236", "carol@example.com", "session-other-000000000", other)
+    assert SlotSet("order_result", "found") in events
+
+
+def test_failures_are_counted_per_platform_user_across_conversations(store):
+    """A Telegram user opening new chats (new sender ids) is still the same identity."""
+    for attempt in range(6):
+        customer = {"channel": "telegram", "id": "4242"}
+        _lookup(str(400000 + attempt), "x@example.com", f"telegram:{-attempt - 1}", customer)
+    events, messages = _lookup("100236", "carol@example.com", "telegram:-99", {"channel": "telegram", "id": "4242"})
+    assert _locked(events, messages)
 
 
 def test_prepare_cancellation_asks_for_confirmation(store):

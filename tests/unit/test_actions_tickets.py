@@ -106,7 +106,15 @@ def test_subject_and_description_validation():
 
 
 def test_session_start_copies_identity_and_trusts_only_verified_emails():
-    meta = {"customer": {"channel": "slack", "id": "U123", "name": "Alice", "email": "Alice@Example.com"}}
+    meta = {
+        "customer": {
+            "channel": "slack",
+            "id": "U123",
+            "name": "Alice",
+            "email": "Alice@Example.com",
+            "email_verified": True,
+        }
+    }
     events, _ = run(ActionSessionStart(), tracker({"session_started_metadata": meta, "order_lookup_failures": 2}))
     assert events[0]["event"] == "session_started"
     assert events[-1] == {
@@ -120,8 +128,26 @@ def test_session_start_copies_identity_and_trusts_only_verified_emails():
     assert SlotSet("customer_name", "Alice") in events
     assert SlotSet("customer_email", "alice@example.com") in events
     assert SlotSet("email", "alice@example.com") in events  # Slack verified it
+    assert SlotSet("verified_email", "alice@example.com") in events
+    assert SlotSet("verified_by", "slack") in events
 
     web = {"customer": {"channel": "webchat", "id": "s1", "name": None, "email": "alice@example.com"}}
     events, _ = run(ActionSessionStart(), tracker({"session_started_metadata": web}))
     assert SlotSet("customer_email", "alice@example.com") in events
-    assert not any(e.get("name") == "email" for e in events)  # a web page's claim is not trusted
+    assert not any(e.get("name") in ("email", "verified_email") for e in events)  # a web page's claim
+
+
+@pytest.mark.parametrize(
+    "customer",
+    [
+        # A REST client (or anyone) claiming Slack, without the channel's own verification flag.
+        {"channel": "slack", "id": "U1", "email": "alice@example.com"},
+        # A claim of verification from a channel that cannot verify emails.
+        {"channel": "rest", "id": "me", "email": "alice@example.com", "email_verified": True},
+        {"channel": "webchat", "id": "s1", "email": "alice@example.com", "email_verified": True},
+        {"channel": "slack", "id": "U1", "email": "alice@example.com", "email_verified": "true"},
+    ],
+)
+def test_session_start_never_trusts_an_unverified_or_foreign_claim(customer):
+    events, _ = run(ActionSessionStart(), tracker({"session_started_metadata": {"customer": customer}}))
+    assert not any(e.get("name") in ("email", "verified_email", "verified_by") for e in events)

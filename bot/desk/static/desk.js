@@ -206,10 +206,14 @@
     }
   }
 
+  // The session's anti-forgery token (from /login and /me): every change sends it back, and a
+  // page on another site can neither read it nor make the browser send it.
+  let csrfToken = "";
+
   async function api(method, path, body) {
     const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
     if (method !== "GET") {
-      options.headers["X-Desk"] = "1";
+      options.headers["X-CSRF-Token"] = csrfToken;
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body || {});
     }
@@ -232,6 +236,7 @@
     if (!response.ok) {
       throw new ApiError((data && data.error) || `The server answered ${response.status}.`, response.status);
     }
+    if (data && typeof data.csrf_token === "string") csrfToken = data.csrf_token;
     return data || {};
   }
 
@@ -944,8 +949,20 @@
 
     function renderContext(ctx, h0) {
       const customer = ctx.customer || {};
+      // Only what a channel or an order lookup verified carries the "verified" badge; anything a
+      // client or the customer typed says so, and where it came from.
       const email = customer.email
-        ? h("span", {}, customer.email, " ", customer.email_verified ? badge("verified", "good") : badge("not verified", "warn"))
+        ? h(
+            "span",
+            { "data-testid": "context-email" },
+            customer.email,
+            " ",
+            customer.email_verified ? badge("verified", "good") : badge("not verified", "warn"),
+            customer.email_source ? h("span", { class: "small muted" }, ` (${customer.email_source})`) : null,
+          )
+        : null;
+      const name = customer.name
+        ? h("span", {}, customer.name, customer.name_verified ? null : h("span", { class: "small muted" }, " (as given, not verified)"))
         : null;
       const cards = [];
       cards.push(
@@ -964,7 +981,7 @@
           "Customer",
           "context-customer",
           dlPairs([
-            ["Name", customer.name],
+            ["Name", name],
             ["Email", email || "unknown"],
             ["Channel", customer.channel || (h0 && h0.channel)],
             ["Platform ID", customer.platform_id !== data.sender_id ? customer.platform_id : null],
@@ -1789,6 +1806,7 @@
       const response = await fetch(`${API}/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) {
         const data = await response.json();
+        csrfToken = data.csrf_token || "";
         start(data.agent);
         return;
       }
