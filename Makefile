@@ -46,9 +46,13 @@ test: install validate
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest
 
+# The story tests, on Rasa's own prediction path and on the server's (with bot/speedups.py's
+# rules-first prediction and the model thread): both must predict every story.
 test-stories: $(VENV)/.installed
 	$(RASA) test core --model "$$($(PY) -m bot train | tail -n 1)" --stories tests/stories \
 	  --fail-on-prediction-errors --out results/stories --no-plot
+	PYTHONPATH=$(CURDIR) $(PY) -m bot.patched_rasa test core --model "$$($(PY) -m bot train | tail -n 1)" \
+	  --stories tests/stories --fail-on-prediction-errors --out results/stories-patched --no-plot
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest -m "not e2e and not browser"

@@ -1,13 +1,17 @@
 """Answering questions from the help centre, and learning from the customer's reaction.
 
-The knowledge base decides (knowledge_base.decision): a confident answer shows the one
-passage that answers the question with its source and asks whether it helped; a close
-call offers up to three articles to choose from; anything weaker says plainly that the
-help centre doesn't cover it and offers a ticket or a person. Every query, choice and
-rating is stored (bot.store.knowledge) so `kb gaps` can show what content is missing.
+The front door (bot.nlu.front_door, in the Rasa server) searched the help centre once for the
+message and decided (bot.nlu.routing); the passages it chose come with the message
+(`latest_message["kb"]`), so nothing is searched again here. A confident answer shows the passage
+under its section heading with its source (and a close second article as "see also"), asks
+whether it helped, and offers the action when the customer asked how something works that the
+assistant can also do; a close call offers up to three articles; a question that could be either
+an action or an article asks which; anything weaker says plainly that the help centre doesn't
+cover it and offers a ticket or a person. Every query, choice and rating is stored
+(bot.store.knowledge) so `kb gaps` can show what content is missing.
 
-Slots read/set: kb_query, kb_last_answer, kb_outcome, kb_unhelpful_count, kb_helpful.
-Entities read: kb_doc (a did-you-mean choice), kb_helpful ("yes"/"no").
+Slots read/set: kb_query, kb_last_answer, kb_outcome, kb_choices, kb_unhelpful_count, kb_helpful.
+Entities read: kb_doc (a did-you-mean or clarifying choice), kb_helpful ("yes"/"no").
 """
 
 from __future__ import annotations
@@ -51,6 +55,15 @@ UNHELPFUL_TEXT = "Sorry about that — I can open a ticket or get you a person."
 HELPFUL_TEXT = "Glad it helped! Anything else I can do for you?"
 
 
+OFFERS = {
+    # intent: (button title, payload, "Do you want me to ...")
+    "check_order": ("Check my order", "/check_order", "check your order"),
+    "cancel_order": ("Cancel an order", "/cancel_order", "cancel an order"),
+    "open_ticket": ("Open a ticket", "/open_ticket", "open a ticket for our team"),
+    "ticket_status": ("Check a ticket", "/ticket_status", "check on your ticket"),
+}
+
+
 def choose_payload(doc_id: str) -> str:
     return "/kb_choose" + json.dumps({"kb_doc": doc_id}, separators=(",", ":"))
 
@@ -71,66 +84,133 @@ def _helpful(value: Any) -> Optional[bool]:
     return None
 
 
-def answer_message(decision: Decision) -> str:
-    hit = decision.answer
-    source = f"Source: {hit.title}" + (f" {hit.url}" if hit.url else "")
-    return f"{render_plain(hit.chunk.text)}\n\n{source}"
+def _source(passage: Dict[str, Any]) -> str:
+    return passage["title"] + (f" {passage['url']}" if passage.get("url") else "")
 
 
-def last_answer(decision: Decision) -> Dict[str, Any]:
-    hit = decision.answer
-    return {"query": decision.query, "doc_id": hit.doc_id, "chunk_id": hit.chunk_id, "title": hit.title, "url": hit.url}
+def answer_message(passage: Dict[str, Any], see_also: Optional[Dict[str, Any]] = None) -> str:
+    """The passage, under its section heading (the heading often *is* the answer: "Shipping
+    to Canada, the UK and the EU"), with its source and a close second article if there is one."""
+    body = render_plain(passage["text"])
+    section = (passage.get("section") or "").split(" > ")[-1].strip()
+    if section and not body.lower().startswith(section.lower()):
+        body = f"{section}\n{body}"
+    text = f"{body}\n\nSource: {_source(passage)}"
+    if see_also and see_also.get("doc_id") != passage.get("doc_id"):
+        text += f"\nSee also: {_source(see_also)}"
+    return text
+
+
+def last_answer(query: str, passage: Dict[str, Any]) -> Dict[str, Any]:
+    keys = ("doc_id", "chunk_id", "title", "url")
+    return {"query": query, **{k: passage.get(k) for k in keys}}
+
+
+def _from_decision(decision: Decision) -> Dict[str, Any]:
+    """The action server's own search (a stale button, a message that skipped the front door),
+    in the front door's shape."""
+    outcome = {Outcome.ANSWER: "answer", Outcome.DID_YOU_MEAN: "suggest", Outcome.NO_ANSWER: "no_answer"}
+    return {
+        "outcome": outcome[decision.outcome],
+        "query": decision.query,
+        "generation": decision.generation,
+        "best": decision.best.passage() if decision.best else None,
+        "answer": decision.answer.passage() if decision.answer else None,
+        "see_also": None,
+        "suggestions": [h.passage() for h in decision.suggestions],
+        "offer": None,
+    }
+
+
+RECORDED_OUTCOME = {"answer": Outcome.ANSWER.value, "suggest": Outcome.DID_YOU_MEAN.value, "clarify": "clarify"}
 
 
 class ActionAnswerFromKB(Action):
-    """Answers the customer's latest question (or a did-you-mean choice) from the knowledge base."""
+    """Answers the customer's latest question from the passages the front door found (one
+    search per message, in the Rasa server), or a choice among passages offered earlier."""
 
     def name(self) -> str:
         return "action_answer_from_kb"
 
+    async def _chosen(self, tracker: Tracker, doc_id: str) -> Dict[str, Any]:
+        query = tracker.get_slot("kb_query") or ""
+        for choice in tracker.get_slot("kb_choices") or []:
+            if isinstance(choice, dict) and choice.get("doc_id") == doc_id:
+                return {"outcome": "answer", "query": query, "answer": choice, "best": choice, "generation": 0}
+        # Offered before this conversation's choices were kept (or the slot was reset): search.
+        kb = get_knowledge_base()
+        decision = await run_sync(kb.ask, query or doc_id, doc_id)
+        if decision.outcome != Outcome.ANSWER:
+            decision = await run_sync(kb.ask, query)
+        return _from_decision(decision)
+
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        kb = get_knowledge_base()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         chosen = (_latest_entity(tracker, "kb_doc") or tracker.get_slot("kb_doc")) if intent == CHOOSE_INTENT else None
+        found = tracker.latest_message.get("kb")
         if chosen:
-            query = tracker.get_slot("kb_query") or ""
-            decision = await run_sync(kb.ask, query or chosen, chosen)
-            if decision.outcome != Outcome.ANSWER:  # stale button: that document is gone
-                decision = await run_sync(kb.ask, query)
-        else:
+            found = await self._chosen(tracker, chosen)
+        elif not isinstance(found, dict):
             query = (tracker.latest_message.get("text") or "").strip()
-            decision = await run_sync(kb.ask, query)
-        query = decision.query or query
-
+            found = _from_decision(await run_sync(get_knowledge_base().ask, query))
+        query = found.get("query") or tracker.get_slot("kb_query") or ""
+        outcome = found.get("outcome") or "no_answer"
+        best = found.get("best") or {}
+        suggestions = [p for p in found.get("suggestions") or [] if isinstance(p, dict)]
         await run_sync(
             record_query,
             query,
-            decision.outcome.value,
-            doc_id=decision.best.doc_id if decision.best else None,
-            chunk_id=decision.best.chunk_id if decision.best else None,
-            score=decision.score,
-            suggestions=[h.doc_id for h in decision.suggestions],
+            RECORDED_OUTCOME.get(outcome, Outcome.NO_ANSWER.value),
+            doc_id=best.get("doc_id"),
+            chunk_id=best.get("chunk_id"),
+            score=best.get("relevance"),
+            suggestions=[p["doc_id"] for p in suggestions],
             channel=channel_of(tracker),
             sender_id=tracker.sender_id,
-            generation=decision.generation,
+            generation=int(found.get("generation") or 0),
         )
-        events: List[Dict[str, Any]] = [SlotSet("kb_query", query), SlotSet("kb_outcome", decision.outcome.value)]
-        if decision.outcome == Outcome.ANSWER:
-            dispatcher.utter_message(text=answer_message(decision))
-            dispatcher.utter_message(text="Was this helpful?", buttons=FEEDBACK_BUTTONS)
-            return events + [SlotSet("kb_last_answer", last_answer(decision))]
-        if decision.outcome == Outcome.DID_YOU_MEAN:
+        events: List[Dict[str, Any]] = [
+            SlotSet("kb_query", query),
+            SlotSet("kb_outcome", RECORDED_OUTCOME.get(outcome, Outcome.NO_ANSWER.value)),
+        ]
+        answer = found.get("answer")
+        offer = OFFERS.get(found.get("offer") or "")
+        if outcome == "answer" and isinstance(answer, dict):
+            dispatcher.utter_message(text=answer_message(answer, found.get("see_also")))
+            if offer:  # they asked how it works: the assistant can also do it
+                title, payload, _ = offer
+                dispatcher.utter_message(
+                    text="Was this helpful? I can also do it for you.",
+                    buttons=[*FEEDBACK_BUTTONS, {"title": title, "payload": payload}],
+                )
+            else:
+                dispatcher.utter_message(text="Was this helpful?", buttons=FEEDBACK_BUTTONS)
+            return events + [SlotSet("kb_last_answer", last_answer(query, answer)), SlotSet("kb_choices", None)]
+        if outcome == "clarify" and isinstance(answer, dict) and offer:
+            title, payload, phrase = offer
+            dispatcher.utter_message(
+                text=f"Do you want me to {phrase}, or to read \u201c{answer['title']}\u201d?",
+                buttons=[
+                    {"title": title, "payload": payload},
+                    {
+                        "title": f"Read: {shorten(answer['title'], BUTTON_TITLE_LIMIT - 6)}",
+                        "payload": choose_payload(answer["doc_id"]),
+                    },
+                ],
+            )
+            return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", [answer])]
+        if outcome == "suggest" and suggestions:
             buttons = [
-                {"title": shorten(hit.title, BUTTON_TITLE_LIMIT), "payload": choose_payload(hit.doc_id)}
-                for hit in decision.suggestions
+                {"title": shorten(p["title"], BUTTON_TITLE_LIMIT), "payload": choose_payload(p["doc_id"])}
+                for p in suggestions
             ]
             buttons.append({"title": "None of these", "payload": "/kb_none"})
-            text = "Did you mean one of these?" if len(decision.suggestions) > 1 else "Did you mean this?"
+            text = "Did you mean one of these?" if len(suggestions) > 1 else "Did you mean this?"
             dispatcher.utter_message(text=text, buttons=buttons)
-        else:
-            dispatcher.utter_message(text=NO_ANSWER_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
-        return events + [SlotSet("kb_last_answer", None)]
+            return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", suggestions)]
+        dispatcher.utter_message(text=NO_ANSWER_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
+        return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", None)]
 
 
 class ActionKBFeedback(Action):

@@ -282,6 +282,9 @@ class ActionPrepareCancellation(Action):
         return verified_order_events(order, "confirm_cancel")
 
 
+CONFIRMATION_QUESTIONS = ("action_prepare_cancellation", "action_ask_cancel_again")
+
+
 def answered_confirmation(tracker: Tracker) -> bool:
     """True when the latest message is the reply to the cancellation question itself.
 
@@ -296,7 +299,7 @@ def answered_confirmation(tracker: Tracker) -> bool:
                 return False
             seen_user = True
         elif seen_user and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
-            return event.get("name") == "action_prepare_cancellation"
+            return event.get("name") in CONFIRMATION_QUESTIONS
     return False
 
 
@@ -325,6 +328,24 @@ class ActionCancelOrder(Action):
             dispatcher.utter_message(text=explain_not_cancellable(order))
             return [SlotSet("order_result", "not_cancellable")]
         return failed_lookup_events(dispatcher, tracker)
+
+
+class ActionAskCancelAgain(Action):
+    """ "stop" (or "cancel that") in answer to "Do you want me to cancel it?" could mean either:
+    ask again, in words that cannot be misread, rather than guess."""
+
+    def name(self) -> str:
+        return "action_ask_cancel_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(
+            text=f"I haven't cancelled anything yet. Do you want me to cancel order {tracker.get_slot('order_number')} now?",
+            buttons=[
+                {"title": "Yes, cancel it", "payload": "/affirm"},
+                {"title": "No, keep it", "payload": "/deny"},
+            ],
+        )
+        return []
 
 
 class ActionKeepOrder(Action):

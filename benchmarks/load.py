@@ -120,7 +120,48 @@ async def measure(name: str, base_url: str, script: List[str], users: int, secon
     return result
 
 
-def run_assistant(users: List[int], seconds: float, warmup: float) -> List[Result]:
+def rss_mb(pid: int) -> Optional[float]:
+    """Resident memory of a process, in MB (Linux /proc)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def start_profile(pid: int, seconds: float, out: Path) -> Optional[subprocess.Popen]:
+    """py-spy sampling the process while the load runs (raw collapsed stacks, summarised later)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        print("py-spy not found: `pip install py-spy` to profile", file=sys.stderr)
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--rate",
+            "50",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def run_assistant(
+    users: List[int], seconds: float, warmup: float, profile: Optional[Path] = None, label: str = "this assistant"
+) -> List[Result]:
     from bot import settings as settings_module
     from bot.launcher import Stack
     from bot.store import db
@@ -145,11 +186,14 @@ def run_assistant(users: List[int], seconds: float, warmup: float) -> List[Resul
     results = []
     try:
         with Stack(settings, model, env=env, log_dir=var / "logs") as stack:
+            pids = {p.name: p.pid for p in stack.processes}  # type: ignore[attr-defined]
             for n in users:
-                results.append(
-                    asyncio.run(measure("this assistant", stack.rasa_url, ASSISTANT_SCRIPT, n, seconds, warmup))
-                )
-                print(json.dumps(results[-1].summary()), flush=True)
+                spy = start_profile(pids["rasa"], seconds, profile / f"{label}-{n}.txt") if profile else None
+                results.append(asyncio.run(measure(label, stack.rasa_url, ASSISTANT_SCRIPT, n, seconds, warmup)))
+                if spy is not None:
+                    spy.wait(seconds + 60)
+                memory = {name: rss_mb(pid) for name, pid in pids.items()}
+                print(json.dumps({**results[-1].summary(), "rss_mb": memory}), flush=True)
     finally:
         shutil.rmtree(var, ignore_errors=True)
     return results
@@ -214,9 +258,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--with-baseline", action="store_true", help="also measure rasa init's bot in the same run")
     parser.add_argument("--baseline-dir", type=Path, help="reuse a rasa init folder (skips re-training it)")
+    parser.add_argument("--profile", type=Path, help="sample the Rasa server with py-spy into this folder")
+    parser.add_argument("--label", default="this assistant", help="name of this checkout in the results")
     args = parser.parse_args()
 
-    results = run_assistant(args.users, args.seconds, args.warmup)
+    results = run_assistant(args.users, args.seconds, args.warmup, args.profile, args.label)
     if args.with_baseline:
         results += run_baseline(args.users, args.seconds, args.warmup, args.baseline_dir)
     print("\n| bot | users | msg/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|")

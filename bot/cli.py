@@ -213,10 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=cmd_db)
 
     from bot.desk.cli import register as register_agents
+    from bot.routing_cli import register as register_routing
     from knowledge_base.cli import register as register_kb
 
     register_kb(sub)
     register_agents(sub)
+    register_routing(sub)
 
     serve = sub.add_parser("serve", help="(internal) run only the Rasa server")
     serve.add_argument("--model", required=True)

@@ -108,12 +108,25 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     guards.install(app, settings, tokens.api)
     app.blueprint(desk_api.create_blueprint(settings, intake))
     app.register_listener(partial(rasa_run.load_agent_on_start, model_path, endpoints, None), "before_server_start")
+    # The front door searches the help centre in this process: have the index loaded (built on a
+    # first start) before the first customer, not while they wait.
+    app.register_listener(load_help_centre, "before_server_start")
     # Registered after the agent loads (same event, registration order): no message can
     # reach the assistant before the handoff gate is in place.
     app.register_listener(partial(start_handoff, settings), "before_server_start")
     app.register_listener(stop_handoff, "after_server_stop")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     return app
+
+
+async def load_help_centre(app: Sanic, _loop) -> None:
+    from bot.store.db import run_sync
+    from knowledge_base.service import get_knowledge_base
+
+    try:
+        await run_sync(get_knowledge_base().refresh)
+    except Exception:  # noqa: BLE001 - answer on intents alone rather than not start
+        logger.exception("could not load the knowledge base at start-up")
 
 
 async def start_handoff(settings: Settings, app: Sanic, _loop) -> None:
@@ -125,6 +138,8 @@ async def start_handoff(settings: Settings, app: Sanic, _loop) -> None:
     from bot.store import db
 
     db.create_schema()
+    if speedups.pool_sqlite_tracker_store(app.ctx.agent.tracker_store):
+        logger.info("tracker store: pooled SQLite connections in WAL mode")
     config = handoff_config.load()
     runtime = HandoffRuntime(app.ctx.agent, config, EventBus(), app.ctx.intake)
     runtime.install()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -62,6 +62,20 @@ class Hit:
     @property
     def url(self) -> Optional[str]:
         return self.chunk.url
+
+    def passage(self) -> Dict[str, Any]:
+        """What is needed to show this passage without the index (it travels with the message
+        from the Rasa server's front door to the action server)."""
+        return {
+            "doc_id": self.doc_id,
+            "chunk_id": self.chunk_id,
+            "title": self.title,
+            "section": self.chunk.section,
+            "url": self.url,
+            "text": self.chunk.text,
+            "kind": self.chunk.kind,
+            "relevance": round(self.relevance, 4),
+        }
 
 
 @dataclass
@@ -206,12 +220,28 @@ class Searcher:
             for i in order
         ]
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_id: Optional[str] = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_id: Optional[str] = None,
+        vector: Optional[np.ndarray] = None,
+    ) -> SearchResult:
+        """`vector`: the query's embedding when the caller has it already (the Rasa pipeline's
+        sentence featurizer), so a message is embedded once."""
         started = time.perf_counter()
-        vector = self.encoder.encode([query])[0] if mode != "bm25" else np.zeros(self.index.dim, dtype=np.float32)
+        if vector is None:
+            vector = self.encoder.encode([query])[0] if mode != "bm25" else np.zeros(self.index.dim, dtype=np.float32)
         hits = self.rank(query, vector, k=k, mode=mode, doc_id=doc_id)
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(query=query, hits=hits, generation=self.generation, elapsed_ms=elapsed, mode=mode)
+
+    def opening(self, doc_id: str) -> Optional[Chunk]:
+        """The first passage of a document: what answers a question about the document as a whole."""
+        rows = self._by_document.get(doc_id) or []
+        chunks = [self.index.chunks[i] for i in rows]
+        return min(chunks, key=lambda c: c.position) if chunks else None
 
     def search_many(self, queries: Sequence[str], k: int = 10, mode: str = "hybrid") -> List[SearchResult]:
         """Batch-encoded search, for evaluation; per-query latency is measured separately."""

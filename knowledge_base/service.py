@@ -127,11 +127,14 @@ class KnowledgeBase:
         return self._searcher.generation if self._searcher else 0
 
     # -- queries -------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_id: Optional[str] = None) -> SearchResult:
-        return self.searcher.search(query, k=k, mode=mode, doc_id=doc_id)
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", doc_id: Optional[str] = None, vector=None
+    ) -> SearchResult:
+        return self.searcher.search(query, k=k, mode=mode, doc_id=doc_id, vector=vector)
 
-    def ask(self, query: str, doc_id: Optional[str] = None) -> Decision:
-        """The decision for a customer's question; with `doc_id`, the answer from that document."""
+    def ask(self, query: str, doc_id: Optional[str] = None, vector=None) -> Decision:
+        """The decision for a customer's question; with `doc_id`, the answer from that document.
+        `vector`: the question's embedding, when the caller already computed it."""
         query = (query or "").strip()
         if not query:
             return Decision(Outcome.NO_ANSWER, query="")
@@ -141,8 +144,8 @@ class KnowledgeBase:
             logger.warning("knowledge base unavailable; answering no_answer to %r", query)
             return Decision(Outcome.NO_ANSWER, query=query)
         if doc_id is not None:
-            return answer_from_document(searcher.search(query, k=1, doc_id=doc_id))
-        return decide(searcher.search(query, k=20), self.config.thresholds)
+            return answer_from_document(searcher.search(query, k=1, doc_id=doc_id, vector=vector))
+        return decide(searcher.search(query, k=20, vector=vector), self.config.thresholds)
 
     def document(self, doc_id: str) -> Optional[DocumentInfo]:
         return self.searcher.index.documents.get(doc_id)

@@ -99,6 +99,23 @@ def telegram_api():
 
 
 @pytest.fixture(scope="session")
+def help_centre(tmp_path_factory):
+    """The demo help centre (data/knowledge), indexed once for the session, as the process-wide
+    knowledge base (what the front door of an in-process Rasa agent searches)."""
+    import dataclasses
+
+    from knowledge_base import config as kb_config
+    from knowledge_base.service import KnowledgeBase, set_knowledge_base
+
+    config = dataclasses.replace(kb_config.load(), index_dir=tmp_path_factory.mktemp("help-centre-index"))
+    kb = KnowledgeBase(config)
+    kb.ingest([settings_module.PROJECT_ROOT / "data" / "knowledge"])
+    set_knowledge_base(kb)
+    yield kb
+    set_knowledge_base(None)
+
+
+@pytest.fixture(scope="session")
 def model_path() -> Path:
     """The trained model (trains once if the assistant's data changed)."""
     from bot.training import ensure_model

@@ -53,6 +53,7 @@ async def send(
     author: Optional[Dict[str, Any]] = None,
     strict: bool = False,
     deliver: bool = True,
+    system: bool = True,
 ) -> BotUttered:
     """Write the message to the tracker and deliver it on `channel`.
 
@@ -61,9 +62,10 @@ async def send(
     transcript either, so nobody reads a message as sent that the customer never got.
     Otherwise it is recorded first and a failure is only logged.
     `deliver=False` only records it (the caller sends it on the request's own output channel).
+    `system=False`: the assistant's own words (not a handoff notice).
     """
     data: Dict[str, Any] = {"buttons": buttons} if buttons else {}
-    metadata: Dict[str, Any] = {"agent": author} if author else {"handoff_system": True}
+    metadata: Dict[str, Any] = {"agent": author} if author else ({"handoff_system": True} if system else {})
     event = BotUttered(text=text, data=data, metadata=metadata)
     message = event.message()
     if not strict:

@@ -17,7 +17,14 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    SlotSet,
+    UserUttered,
+)
 
 from bot.desk.events import EventBus
 from bot.handoff import delivery, service, triggers
@@ -32,6 +39,7 @@ from bot.store.tickets import open_ticket
 logger = logging.getLogger(__name__)
 
 STOP_WAITING = {"stop", "stop_waiting"}
+NOT_UNDERSTOOD = "utter_default"
 
 
 def _queue_text(place: int, minutes: int) -> str:
@@ -84,6 +92,7 @@ class HandoffRuntime:
             await self._to_agent(message, handoff)
             return self._collected(message)
         result = await original(message)
+        await self._never_silent(sender, message.output_channel)
         opened = await run_sync(service.open_handoff_for, sender)
         if opened is not None:  # the bot's turn handed over (the customer asked for a person)
             self.bus.publish("queue", handoff=opened.as_dict())
@@ -94,6 +103,28 @@ class HandoffRuntime:
             if result is not None or isinstance(message.output_channel, CollectingOutputChannel)
             else result
         )
+
+    async def _never_silent(self, sender_id: str, output: OutputChannel) -> None:
+        """A customer's message always gets an answer. When the dialogue predicted nothing to say
+        (a "yes" to no question, mid-conversation), the assistant says it did not understand,
+        with the usual ways forward, instead of leaving the customer in silence."""
+        tracker = self._saved.get(sender_id)
+        if tracker is None or tracker.is_paused():
+            return
+        for event in reversed(tracker.events):
+            if isinstance(event, BotUttered):
+                return
+            if isinstance(event, UserUttered):
+                break
+        else:
+            return
+        response = (self.agent.domain.responses.get(NOT_UNDERSTOOD) or [{}])[0]
+        text = response.get("text") or "Sorry, I didn't quite get that. Could you rephrase?"
+        logger.info("gate: the assistant had nothing to say to %s; answered %s", sender_id, NOT_UNDERSTOOD)
+        event = await delivery.send(
+            self.agent, sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False
+        )
+        await output.send_response(sender_id, event.message())
 
     @staticmethod
     def _collected(message: UserMessage) -> Optional[List[Dict[str, Any]]]:

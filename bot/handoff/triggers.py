@@ -20,7 +20,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from bot.handoff.config import HandoffConfig
 
-FAILURE_ACTIONS = {"action_default_fallback", "utter_default", "action_kb_none"}
+# Turns in which the customer did not get what they came for: not understood, out of scope
+# ("that's outside what I can help with" twice in a row should offer a person), or nothing in
+# the help centre.
+FAILURE_ACTIONS = {"action_default_fallback", "utter_default", "utter_out_of_scope", "action_kb_none"}
 HANDOFF_ACTION = "action_handoff"
 PROBLEM_INTENTS = {"open_ticket", "frustrated"}
 

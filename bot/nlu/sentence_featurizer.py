@@ -3,7 +3,9 @@
 DIET on word and character counts alone only knows the words it was trained on, and is
 confidently wrong on paraphrases ("how long does shipping take" came out as
 cancel_order at 0.98). A sentence embedding gives it meaning: paraphrases land near the
-examples they mean. It is the same encoder the knowledge base uses, loaded offline.
+examples they mean. It is the same encoder the knowledge base uses, loaded offline, and at
+prediction time it leaves the vector on the message, where the front door (bot.nlu.front_door)
+searches the knowledge base with it instead of embedding the message a second time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge_base.encoder import get_encoder
+
+EMBEDDING = "text_embedding"  # the message's sentence embedding (unit length), for the front door
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -52,16 +56,26 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def required_packages() -> List[str]:
         return ["sentence_transformers"]
 
-    def _featurize(self, messages: List[Message]) -> None:
-        todo = [m for m in messages if m.get(TEXT)]
+    def _featurize(self, messages: List[Message], keep: bool = False) -> None:
+        # A button's payload ("/affirm", '/kb_choose{...}') is read by Rasa's RegexMessageHandler
+        # whatever the features say: embedding it is wasted work (and it is not language).
+        texts = [m for m in messages if m.get(TEXT)]
+        payloads = [m for m in texts if keep and m.get(TEXT).startswith("/")]
+        for message in payloads:  # a zero vector keeps the feature shapes DIET was trained on
+            self.add_features_to_message(None, np.zeros((1, self._encoder.dim), dtype=np.float32), TEXT, message)
+        todo = [m for m in texts if not (keep and m.get(TEXT).startswith("/"))]
         if not todo:
             return
         vectors = self._encoder.encode([m.get(TEXT) for m in todo], batch_size=self._config["batch_size"])
         for message, vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
+            if keep:
+                # The same vector serves the knowledge-base search (bot.nlu.front_door): a
+                # message is embedded once. Not an output property: it never leaves the process.
+                message.set(EMBEDDING, vector)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize(messages)
+        self._featurize(messages, keep=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -17,7 +17,7 @@ from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, St
 from bot.store.db import session_scope
 from bot.store.models import Base, utcnow
 
-OUTCOMES = ("answered", "did_you_mean", "no_answer")
+OUTCOMES = ("answered", "did_you_mean", "no_answer", "clarify")  # clarify: "the action, or this article?"
 FEEDBACK_ANSWER = "answer"  # yes/no on an answer
 FEEDBACK_SUGGESTIONS = "suggestions"  # "none of these" on did-you-mean options
 

@@ -73,3 +73,20 @@ def test_new_article_is_answered_without_restart(stack_factory, tmp_path):
     assert "first Thursday of the month" in after
     assert "https://shop.example.com/help/bike-workshops" in after
     assert time.monotonic() - started < 120
+
+
+def test_answers_say_yes_offer_the_action_and_open_with_the_policy(stack_factory, tmp_path):
+    stack, _, _ = _kb_stack(stack_factory, tmp_path)
+    # The section heading is part of the answer (it is what says "yes"), and a close second
+    # article is named instead of a did-you-mean.
+    canada = Chat(stack.rasa_url).text("do you ship to canada?")
+    assert "Canada" in canada.splitlines()[0] and "Did you mean" not in canada
+    # A question about an action the assistant can do: the answer, then the offer.
+    cancelling = Chat(stack.rasa_url).say("how does cancelling an order work")
+    assert "https://shop.example.com/help/cancelling-an-order" in "\n".join(r.get("text") or "" for r in cancelling)
+    assert {"title": "Cancel an order", "payload": "/cancel_order"} in cancelling[-1]["buttons"]
+    # A request gets the form.
+    assert "order number" in Chat(stack.rasa_url).text("please cancel my order").lower()
+    # "return policy?" is about the policy as a whole: its opening, not its exceptions.
+    policy = Chat(stack.rasa_url).text("return policy?")
+    assert policy.startswith("30 days to return")

@@ -112,3 +112,13 @@ def test_open_a_ticket_then_look_it_up(assistant, chat_factory):
     assert reference in status and "open" in status
     assert "Lamp arrived broken" not in status  # a stranger doesn't see the subject
     assert "Lamp arrived broken" in chat.text(f"any update on {reference}?")
+
+
+def test_a_message_the_dialogue_has_no_answer_for_still_gets_one(assistant, chat_factory):
+    """A "yes" to no question, mid-conversation: never silence."""
+    chat = chat_factory(assistant)
+    chat.text("hi")
+    chat.text("where is my order?")
+    chat.text("stop")
+    for text in ("yes", "😀😀😀", "注文はどこですか？"):
+        assert chat.say(text), f"no answer to {text!r}"

@@ -205,6 +205,13 @@ def test_two_failed_understandings_in_a_row():
     assert triggers.evaluate(recovered, {}, CONFIG) is None
 
 
+def test_two_out_of_scope_replies_in_a_row_offer_a_person():
+    one = _events(("write me a poem", "out_of_scope", ["utter_out_of_scope"]))
+    assert triggers.evaluate(one, {}, CONFIG) is None
+    two = one + _events(("what's the weather", "out_of_scope", ["utter_out_of_scope"]))
+    assert triggers.evaluate(two, {}, CONFIG).reason == "failed_understanding"
+
+
 def test_failures_before_a_previous_handoff_do_not_count():
     events = _events(("blorp", "nlu_fallback", ["action_answer_from_kb"]))
     events += [{"event": "action", "name": "action_handoff"}, {"event": "pause"}, {"event": "resume"}]

@@ -88,6 +88,8 @@ async def test_a_confident_answer_shows_the_passage_its_source_and_asks_for_feed
     messages, events = await run(ActionAnswerFromKB(), make_tracker("how do I reset my password"))
     assert [(m["text"], m["buttons"]) for m in messages] == [
         (
+            # Under its section heading: the heading is often the answer itself.
+            "Resetting your password\n"
             "Choose forgot password on the sign in page and follow the reset link in the email.\n\n"
             "Source: Password reset https://shop.example.com/help/password",
             [],
@@ -107,6 +109,7 @@ async def test_a_confident_answer_shows_the_passage_its_source_and_asks_for_feed
                 "url": "https://shop.example.com/help/password",
             },
         ),
+        SlotSet("kb_choices", None),
     ]
     assert stored_queries() == [
         ("how do I reset my password", "answered", "password-reset", "password-reset#0", "slack", "conv-42", None)
@@ -122,11 +125,13 @@ async def test_a_close_call_offers_distinct_articles_and_none_of_these(kb) -> No
         {"title": "Refund timing", "payload": '/kb_choose{"kb_doc":"refund-timing"}'},
         {"title": "None of these", "payload": "/kb_none"},
     ]
-    assert events == [
+    assert events[:3] == [
         SlotSet("kb_query", "refund shipping costs"),
         SlotSet("kb_outcome", "did_you_mean"),
         SlotSet("kb_last_answer", None),
     ]
+    # The passages offered are kept, so a click answers without searching again.
+    assert [p["doc_id"] for p in events[3]["value"]] == ["shipping", "refund-timing"]
     (row,) = stored_queries()
     assert row[:2] == ("refund shipping costs", "did_you_mean") and row[4:] == (
         "telegram",
@@ -148,6 +153,7 @@ async def test_nothing_relevant_says_so_and_offers_a_ticket_or_a_person(kb) -> N
         SlotSet("kb_query", "telescopes"),
         SlotSet("kb_outcome", "no_answer"),
         SlotSet("kb_last_answer", None),
+        SlotSet("kb_choices", None),
     ]
     assert [r[:2] for r in stored_queries()] == [("telescopes", "no_answer")]
 
@@ -251,3 +257,93 @@ async def test_a_failure_becomes_an_apology_not_a_crash(kb, monkeypatch) -> None
     monkeypatch.setattr(kb, "ask", broken)
     messages, events = await run(ActionAnswerFromKB(), make_tracker("refund"))
     assert events == [] and messages[0]["response"] == "utter_something_went_wrong"
+
+
+def front_door_tracker(text: str, kb_data: Dict[str, Any], slots: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A turn the front door (bot.nlu.front_door) already searched: its passages come with the message."""
+    tracker = make_tracker(text, intent="faq", slots=slots)
+    tracker.latest_message["kb"] = kb_data
+    return tracker
+
+
+def passage(doc_id: str, text: str, section: str = "", title: str = "T", url: Optional[str] = None) -> Dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "chunk_id": f"{doc_id}#0",
+        "title": title,
+        "section": section,
+        "url": url,
+        "text": text,
+        "kind": "article",
+        "relevance": 0.8,
+    }
+
+
+async def test_the_front_doors_answer_is_shown_without_searching_again(kb, monkeypatch) -> None:
+    monkeypatch.setattr(kb, "ask", lambda *a, **k: pytest.fail("searched again"))
+    answer = passage(
+        "international", "We ship with DHL.", "Shipping to Canada", "International shipping", "https://x/i"
+    )
+    second = passage("shipping", "...", title="Shipping times", url="https://x/s")
+    data = {
+        "outcome": "answer",
+        "query": "do you ship to canada",
+        "answer": answer,
+        "best": answer,
+        "see_also": second,
+        "suggestions": [],
+        "offer": None,
+        "generation": 3,
+    }
+    messages, events = await run(ActionAnswerFromKB(), front_door_tracker("do you ship to canada", data))
+    assert messages[0]["text"] == (
+        "Shipping to Canada\nWe ship with DHL.\n\nSource: International shipping https://x/i\n"
+        "See also: Shipping times https://x/s"
+    )
+    assert events[1] == SlotSet("kb_outcome", "answered")
+    assert stored_queries()[0][:3] == ("do you ship to canada", "answered", "international")
+
+
+async def test_a_question_about_an_action_gets_the_answer_and_the_offer(kb) -> None:
+    answer = passage("cancelling", "Cancel while it is processing.", title="Cancelling an order")
+    data = {
+        "outcome": "answer",
+        "query": "how does cancelling work",
+        "answer": answer,
+        "best": answer,
+        "see_also": None,
+        "suggestions": [],
+        "offer": "cancel_order",
+    }
+    messages, _ = await run(ActionAnswerFromKB(), front_door_tracker("how does cancelling work", data))
+    assert messages[1]["buttons"] == [*YES_NO, {"title": "Cancel an order", "payload": "/cancel_order"}]
+
+
+async def test_a_clarifying_question_offers_the_action_or_the_article_and_a_click_answers(kb, monkeypatch) -> None:
+    article = passage("cancelling", "Cancel while it is processing.", title="Cancelling an order")
+    data = {
+        "outcome": "clarify",
+        "query": "can i cancel my order?",
+        "answer": article,
+        "best": article,
+        "see_also": None,
+        "suggestions": [],
+        "offer": "cancel_order",
+    }
+    messages, events = await run(ActionAnswerFromKB(), front_door_tracker("can i cancel my order?", data))
+    assert messages[0]["text"] == "Do you want me to cancel an order, or to read \u201cCancelling an order\u201d?"
+    assert messages[0]["buttons"] == [
+        {"title": "Cancel an order", "payload": "/cancel_order"},
+        {"title": "Read: Cancelling an order", "payload": '/kb_choose{"kb_doc":"cancelling"}'},
+    ]
+    assert events[1] == SlotSet("kb_outcome", "clarify") and events[-1] == SlotSet("kb_choices", [article])
+
+    monkeypatch.setattr(kb, "ask", lambda *a, **k: pytest.fail("searched again"))
+    click = make_tracker(
+        '/kb_choose{"kb_doc":"cancelling"}',
+        intent="kb_choose",
+        entities=[{"entity": "kb_doc", "value": "cancelling"}],
+        slots={"kb_query": "can i cancel my order?", "kb_choices": [article]},
+    )
+    messages, _ = await run(ActionAnswerFromKB(), click)
+    assert messages[0]["text"].startswith("Cancel while it is processing.")

@@ -95,6 +95,6 @@ def test_stats_count_outcomes_and_feedback(kb_db) -> None:
     record_feedback("q", False, kind=FEEDBACK_SUGGESTIONS)
     stats = query_stats()
     assert stats.total == 4
-    assert stats.by_outcome == {"answered": 3, "did_you_mean": 0, "no_answer": 1}
+    assert stats.by_outcome == {"answered": 3, "did_you_mean": 0, "no_answer": 1, "clarify": 0}
     assert (stats.helpful, stats.unhelpful) == (1, 1)  # "none of these" is not an answer rating
     assert stats.top_documents == [("a", 2), ("b", 1)]

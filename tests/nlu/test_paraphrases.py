@@ -1,4 +1,9 @@
-"""Customers don't use our training sentences: held-out phrasings must reach the right intent."""
+"""Customers don't use our training sentences: held-out phrasings must reach the right intent.
+
+This measures the intent model (DIET's best intent), not the front door's routing, which may
+answer a question from the help centre whatever its intent (tests/routing measures that). Every
+intent has at least 8 phrasings, so a per-intent floor means something and one retraining
+cannot flip it."""
 
 from __future__ import annotations
 
@@ -12,18 +17,23 @@ import yaml
 pytestmark = [pytest.mark.model]
 
 HELD_OUT = Path(__file__).with_name("paraphrases.yml")
-# Where two outcomes give the customer the same thing: an out-of-scope question that falls
-# below the NLU threshold goes to the knowledge base, which answers it honestly with "no".
-EQUIVALENT = {"out_of_scope": {"nlu_fallback"}}
 MIN_ACCURACY = 0.9
+MIN_PER_INTENT = 0.6
+MIN_EXAMPLES = 8
 
 
 @pytest.fixture(scope="module")
-def parse(model_path):
+def parse(model_path, help_centre):
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
-    return lambda text: asyncio.run(agent.parse_message(text))
+    loop = asyncio.new_event_loop()
+    return lambda text: loop.run_until_complete(agent.parse_message(text))
+
+
+def _top_intent(parsed: dict) -> str:
+    ranking = parsed.get("intent_ranking") or []
+    return ranking[0]["name"] if ranking else parsed["intent"]["name"]
 
 
 def _training_texts() -> set:
@@ -41,6 +51,11 @@ def test_held_out_set_is_really_held_out():
     assert not [t for t in held_out if t in training]
 
 
+def test_every_intent_has_enough_phrasings():
+    cases = yaml.safe_load(HELD_OUT.read_text())
+    assert {intent: len(texts) for intent, texts in cases.items() if len(texts) < MIN_EXAMPLES} == {}
+
+
 def test_paraphrases_reach_the_right_intent(parse):
     cases = yaml.safe_load(HELD_OUT.read_text())
     misses, per_intent = [], Counter()
@@ -48,8 +63,8 @@ def test_paraphrases_reach_the_right_intent(parse):
     for intent, texts in cases.items():
         for text in texts:
             total += 1
-            got = parse(text)["intent"]["name"]
-            if got == intent or got in EQUIVALENT.get(intent, ()):
+            got = _top_intent(parse(text))
+            if got == intent:
                 per_intent[intent] += 1
             else:
                 misses.append(f"{text!r}: expected {intent}, got {got}")
@@ -57,6 +72,6 @@ def test_paraphrases_reach_the_right_intent(parse):
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} of {total} held-out phrasings:\n" + "\n".join(misses)
     # No intent may be mostly missed, however good the average.
     for intent, texts in cases.items():
-        assert per_intent[intent] / len(texts) >= 0.6, f"{intent}: {per_intent[intent]}/{len(texts)}\n" + "\n".join(
-            misses
+        assert per_intent[intent] / len(texts) >= MIN_PER_INTENT, (
+            f"{intent}: {per_intent[intent]}/{len(texts)}\n" + "\n".join(misses)
         )

@@ -8,6 +8,7 @@ bounds leave a wide margin for a busy machine; a quadratic pattern misses them b
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from pathlib import Path
@@ -30,6 +31,8 @@ SHAPES: Dict[str, Callable[[int], str]] = {
     "angle brackets": lambda n: "<a|" * (n // 3),
     "T-": lambda n: "T-" * (n // 2),
     "mixed": lambda n: ("x.y@" + "-" * 10 + " ") * (n // 15),
+    "my order words": lambda n: "my order where " * (n // 15),
+    "cancel words": lambda n: "cancel " * (n // 7),
 }
 
 
@@ -45,6 +48,7 @@ def nlu_regexes() -> List[str]:
 def code_patterns() -> Dict[str, Callable[[str], object]]:
     from actions import handoff, orders
     from bot import log_privacy
+    from bot.nlu import phrasing
     from bot.store import orders as order_store
     from channels import slack_format
 
@@ -57,6 +61,10 @@ def code_patterns() -> Dict[str, Callable[[str], object]]:
         "strip_mention(bot)": lambda text: slack_format.strip_mention(text, "UBOT"),
         "plain_text": slack_format.plain_text,
         "log mask": log_privacy.mask,
+        "asks_how": phrasing.asks_how,
+        "asks_us": phrasing.asks_us,
+        "mentions_own": phrasing.mentions_own,
+        **{f"evidence({intent})": functools.partial(phrasing.evidence, intent) for intent in phrasing._WORDS},
     }
     found["parse_rating"] = lambda text: handoff.parse_rating(_tracker_with(text))
     return found

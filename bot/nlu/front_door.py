@@ -1,0 +1,132 @@
+"""The front door: the last NLU component, where every message is understood once.
+
+It takes what the pipeline already computed for the message (the sentence embedding of
+`SentenceEmbeddingFeaturizer`, DIET's intent ranking, the entities), searches the knowledge
+base with that same embedding, and lets the router (bot/nlu/routing.py) decide. The decision is
+written into the parse data the dialogue and the actions see:
+
+- `intent`: what the dialogue acts on (`faq` when the help centre answers, or the action's intent);
+- `routing`: the decision and its reason (shown by `python -m bot explain`, kept in the tracker);
+- `kb`: for an answer, suggestion or clarifying question, the passages to show (text, section,
+  title, url) with their scores, so `action_answer_from_kb` answers from them without searching
+  (or embedding) again.
+
+It replaces Rasa's FallbackClassifier (the router says "not understood" when DIET is unsure and
+the help centre has nothing). It is not trained; at training time it does nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import routing
+from bot.nlu.sentence_featurizer import EMBEDDING
+from knowledge_base.search import Hit, SearchResult
+
+logger = logging.getLogger(__name__)
+
+ROUTING = "routing"
+KB = "kb"
+MAX_PASSAGES = 4  # answer + see also, or the suggestions
+
+
+def passage(hit: Optional[Hit]) -> Optional[Dict[str, Any]]:
+    return hit.passage() if hit is not None else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class FrontDoor(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"fallback_threshold": routing.Thresholds.fallback}
+
+    def __init__(self, config: Dict[str, Any], knowledge_base: Any = None) -> None:
+        self.thresholds = routing.Thresholds(
+            fallback=float(config.get("fallback_threshold", routing.Thresholds.fallback))
+        )
+        self._kb = knowledge_base
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FrontDoor:
+        return cls(config)
+
+    @property
+    def knowledge_base(self) -> Any:
+        if self._kb is None:
+            from knowledge_base.service import get_knowledge_base
+
+            self._kb = get_knowledge_base()
+        return self._kb
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def _search(self, text: str, vector: Optional[np.ndarray]) -> Optional[SearchResult]:
+        kb = self.knowledge_base
+        try:
+            searcher = kb.searcher
+        except Exception as err:  # noqa: BLE001 - no index (yet): route on the intent alone
+            logger.warning("front door: no knowledge base to search (%s)", err)
+            return None
+        if vector is None or len(vector) != searcher.index.dim or searcher.encoder.dim != len(vector):
+            vector = None  # a different model indexed the help centre: embed again with it
+        return searcher.search(text, k=20, vector=vector)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue  # buttons and intent payloads: Rasa's RegexMessageHandler reads them
+            ranking = [(r["name"], float(r["confidence"])) for r in message.get(INTENT_RANKING_KEY) or []]
+            if not ranking and message.get(INTENT):
+                ranking = [(message.get(INTENT)["name"], float(message.get(INTENT).get("confidence") or 0.0))]
+            entities = [e.get("entity") for e in message.get(ENTITIES) or []]
+            result = self._search(text, message.get(EMBEDDING))
+            route = routing.decide(text, ranking, entities, result, self.thresholds)
+            if route.doc is not None and routing.about_whole_document(text, route.doc.title):
+                route.doc = self._opening(route.doc)
+            self._apply(message, route, result)
+        return messages
+
+    def _opening(self, hit: Hit) -> Hit:
+        """ "return policy?" is answered by the policy's opening, not whichever passage matched."""
+        try:
+            chunk = self.knowledge_base.searcher.opening(hit.doc_id)
+        except Exception:  # noqa: BLE001 - the index went away: keep the passage found
+            return hit
+        return dataclasses.replace(hit, chunk=chunk) if chunk is not None else hit
+
+    @staticmethod
+    def _apply(message: Message, route: routing.Route, result: Optional[SearchResult]) -> None:
+        message.set(INTENT, {"name": route.intent, "confidence": float(route.confidence)}, add_to_output=True)
+        message.set(ROUTING, route.as_dict(), add_to_output=True)
+        if route.kind in (routing.Kind.ANSWER, routing.Kind.SUGGEST, routing.Kind.CLARIFY, routing.Kind.NO_ANSWER):
+            best = result.per_document()[0] if result is not None and result.hits else None
+            kb = {
+                "outcome": route.kind.value,
+                "query": message.get(TEXT),
+                "generation": result.generation if result is not None else 0,
+                "best": passage(best),
+                "answer": passage(route.doc) if route.kind != routing.Kind.SUGGEST else None,
+                "see_also": passage(route.see_also),
+                "suggestions": [passage(h) for h in route.suggestions[:MAX_PASSAGES]],
+                "offer": route.offer,
+            }
+            message.set(KB, kb, add_to_output=True)
