@@ -9,6 +9,9 @@ from typing import Any, Awaitable, Callable, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.settings import Settings
+from bot.settings import load as load_settings
+
 logger = logging.getLogger(__name__)
 
 RunFn = Callable[..., Awaitable[List[Dict[str, Any]]]]
@@ -40,3 +43,9 @@ def apologise_on_error(run: RunFn) -> RunFn:
 
 def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "rest"
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The action server's settings, read from the environment once per process."""
+    return load_settings()

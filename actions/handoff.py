@@ -17,11 +17,10 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import apologise_on_error, channel_of
-from bot.handoff import config as handoff_config
-from bot.handoff import service
+from actions.common import apologise_on_error, channel_of, settings
 from bot.handoff.escalation import escalate
-from bot.handoff.transcript import as_text, summarize, transcript
+from bot.handoff.notes import record_rating
+from bot.handoff.texts import ticket_body
 from bot.store.db import run_sync
 from bot.store.tickets import open_ticket
 
@@ -48,7 +47,7 @@ class ActionHandoff(Action):
 
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        config = handoff_config.load()
+        config = settings().handoff
         reason, detail = _reason(tracker)
         reset = [SlotSet("handoff_reason", None), SlotSet("handoff_detail", None)]
         if reason == "frustration" and not config.on_frustration:
@@ -153,12 +152,12 @@ class ActionRecordRating(Action):
             dispatcher.utter_message(response="utter_ask_rating")
             return []
         channel = channel_of(tracker)
-        await run_sync(service.record_rating, tracker.sender_id, channel, rating)
+        await run_sync(record_rating, tracker.sender_id, channel, rating)
         if rating <= 2:
             ticket = await run_sync(
                 open_ticket,
                 f"Follow up: customer rated support {rating}/5",
-                f"{summarize(tracker.events, tracker.current_slot_values())}\n\nTranscript:\n{as_text(transcript(tracker.events))}",
+                ticket_body(tracker.events, tracker.current_slot_values()),
                 tracker.get_slot("verified_email") or tracker.get_slot("email"),
                 channel=channel,
                 sender_id=tracker.sender_id,

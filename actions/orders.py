@@ -22,8 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import apologise_on_error
-from bot import settings as settings_module
+from actions.common import apologise_on_error, settings
 from bot.store import lookup_guard
 from bot.store.db import run_sync
 from bot.store.orders import CancelResult, OrderView, cancel_order, find_order, normalize_email, normalize_order_number
@@ -66,6 +65,14 @@ def extract_email(text: Any) -> Optional[str]:
         return direct
     matches = {m.lower() for m in _EMAIL_IN_TEXT.findall(str(text or ""))}
     return normalize_email(matches.pop()) if len(matches) == 1 else None
+
+
+def email_slot(value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+    """A form's `email` slot: the address found in what the customer typed, or ask again."""
+    email = extract_email(value)
+    if email is None:
+        dispatcher.utter_message(text="That doesn't look like an email address. It should look like name@example.com.")
+    return {"email": email}
 
 
 def _day(value: dt.date) -> str:
@@ -149,7 +156,7 @@ def failed_lookup_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 @functools.lru_cache(maxsize=1)
 def _limits() -> lookup_guard.Limits:
-    security = settings_module.load().security
+    security = settings().security
     return lookup_guard.Limits(
         window_minutes=security.lookup_window_minutes,
         per_identity=security.lookup_max_per_identity,
@@ -217,12 +224,7 @@ class ValidateOrderStatusForm(FormValidationAction):
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        email = extract_email(value)
-        if email is None:
-            dispatcher.utter_message(
-                text="That doesn't look like an email address. It should look like name@example.com."
-            )
-        return {"email": email}
+        return email_slot(value, dispatcher)
 
 
 class ValidateCancelOrderForm(ValidateOrderStatusForm):

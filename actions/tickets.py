@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of
-from actions.orders import extract_email
+from actions.orders import email_slot
 from bot.store.db import run_sync
 from bot.store.models import utcnow
 from bot.store.tickets import (
@@ -69,12 +69,7 @@ class ValidateOpenTicketForm(FormValidationAction):
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        email = extract_email(value)
-        if email is None:
-            dispatcher.utter_message(
-                text="That doesn't look like an email address. It should look like name@example.com."
-            )
-        return {"email": email}
+        return email_slot(value, dispatcher)
 
 
 class ActionOpenTicket(Action):

@@ -75,7 +75,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             '{"sender": "me", "message": "hi"}\n'
             + (
                 f"  Website chat:  {base}/demo  (demo shop page; embed {base}/webchat/widget.js)\n"
-                if settings_module.env_bool("WEBCHAT_ENABLED", True)
+                if settings.webchat.enabled
                 else ""
             )
             + f"  Agent desk:    {base}/desk/  (accounts: python -m bot agents add EMAIL)\n"
@@ -95,9 +95,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print("Stopped.", flush=True)
 
 
-def _post(url: str, payload: dict, timeout: float = 60) -> List[dict]:
+def _post(url: str, payload: dict, token: Optional[str], timeout: float = 60) -> List[dict]:
     headers = {"Content-Type": "application/json"}
-    token = settings_module.load().security.rest_token
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=headers)
@@ -105,7 +104,7 @@ def _post(url: str, payload: dict, timeout: float = 60) -> List[dict]:
         return json.loads(response.read() or b"[]")
 
 
-def chat_in_terminal(webhook: str, sender: str) -> None:
+def chat_in_terminal(webhook: str, sender: str, token: Optional[str] = None) -> None:
     """A small REST client: prints replies, numbers buttons so typing 2 clicks the second."""
     buttons: List[dict] = []
     print("Type a message (a button's number clicks it; /quit to leave).")
@@ -122,7 +121,7 @@ def chat_in_terminal(webhook: str, sender: str) -> None:
         if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
         buttons = []
-        for reply in _post(webhook, {"sender": sender, "message": text}):
+        for reply in _post(webhook, {"sender": sender, "message": text}, token):
             if reply.get("text"):
                 print("bot> " + reply["text"].replace("\n", "\n     "))
             if reply.get("image"):
@@ -140,20 +139,24 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     log_dir = settings.var_dir / "logs"
     print(f"Starting the assistant (server logs in {log_dir})...", flush=True)
     with Stack(settings, model, log_dir=log_dir) as stack:
-        chat_in_terminal(f"{stack.rasa_url}/webhooks/rest/webhook", args.sender or f"shell-{uuid.uuid4().hex[:8]}")
+        chat_in_terminal(
+            f"{stack.rasa_url}/webhooks/rest/webhook",
+            args.sender or f"shell-{uuid.uuid4().hex[:8]}",
+            settings.security.rest_token,
+        )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import instance_secrets, server
+    from bot import app, instance_secrets
 
     _configure_logging(settings)
     # Rasa 3.6 logs through structlog too; unconfigured, structlog prints every debug line
     # (whole tracker states per message), which is noise and costs CPU on every turn.
     configure_structlog(logging.getLevelName(settings.log_level))
-    server.serve(settings, args.model, instance_secrets.resolve(settings))
+    app.serve(settings, args.model, instance_secrets.resolve(settings))
     return 0
 
 

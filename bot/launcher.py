@@ -99,11 +99,11 @@ class Stack:
         self._spawn("actions", ["actions"])
         self._wait_for(f"{self.actions_url}/health", timeout)
 
-    def start_rasa(self, timeout: float = 180) -> None:
+    def start_rasa(self, timeout: float = 300) -> None:
         self._spawn("rasa", ["serve", "--model", str(self.model_path)])
         self._wait_for(f"{self.rasa_url}/", timeout)
 
-    def start(self, timeout: float = 180) -> Stack:
+    def start(self, timeout: float = 300) -> Stack:
         try:
             self.start_actions(timeout)
             self.start_rasa(timeout)

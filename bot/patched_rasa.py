@@ -1,5 +1,5 @@
 """`python -m bot.patched_rasa <rasa arguments>`: Rasa's own command line with this project's
-patches to Rasa installed (bot/speedups.py, bot/model_thread.py), so `rasa test` checks the
+prediction patches to Rasa installed (bot/patches.py: rules first, the model thread), so `rasa test` checks the
 dialogue exactly as the server runs it. `make test-stories` runs the story tests both ways.
 """
 
@@ -12,10 +12,9 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
 def main() -> None:
-    from bot import model_thread, speedups
+    from bot import patches
 
-    speedups.install()
-    model_thread.install()
+    patches.install_prediction_patches()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

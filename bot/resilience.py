@@ -18,6 +18,8 @@ from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import ActiveLoop, BotUttered, ConversationPaused, Event, SlotSet
 from rasa.shared.exceptions import RasaException
 
+from bot.settings import HandoffConfig
+
 logger = logging.getLogger(__name__)
 
 APOLOGY_MARK = "action_server_unavailable"
@@ -35,10 +37,9 @@ def apology(support_email: str) -> BotUttered:
     return BotUttered(text=text, data={"buttons": buttons}, metadata={APOLOGY_MARK: True})
 
 
-async def handoff_without_action_server(tracker: Any) -> List[Event]:
+async def handoff_without_action_server(tracker: Any, config: HandoffConfig) -> List[Event]:
     """`action_handoff` itself failed: the Rasa server opens the handoff (or the ticket) on its
     own, so a broken action server never stands between a customer and a person."""
-    from bot.handoff import config as handoff_config
     from bot.handoff.escalation import escalate
     from bot.store.db import run_sync
 
@@ -46,7 +47,7 @@ async def handoff_without_action_server(tracker: Any) -> List[Event]:
     reason = slots.get("handoff_reason") or "customer_request"
     outcome = await run_sync(
         escalate,
-        handoff_config.load(),
+        config,
         tracker.sender_id,
         tracker.get_latest_input_channel() or "rest",
         reason,
@@ -67,8 +68,8 @@ def _is_apology(event: Event) -> bool:
 _installed = False
 
 
-def install(support_email: str) -> None:
-    """Patch RemoteAction and FormAction once per process."""
+def install(support_email: str, handoff: HandoffConfig) -> None:
+    """Patch RemoteAction and FormAction once per process (listed in bot/patches.py)."""
     global _installed
     if _installed:
         return
@@ -86,7 +87,7 @@ def install(support_email: str) -> None:
             logger.error("action server failed running %s for %s: %s", self.name(), tracker.sender_id, err)
             if self.name() == "action_handoff":
                 try:
-                    return await handoff_without_action_server(tracker)
+                    return await handoff_without_action_server(tracker, handoff)
                 except Exception:  # noqa: BLE001 - the database is down too: apologise
                     logger.exception("handoff without the action server failed for %s", tracker.sender_id)
             return [apology(support_email)]

@@ -1,27 +1,8 @@
-"""Customer channels: one module per platform, each a Rasa InputChannel/OutputChannel pair.
+"""Customer channels: one package per platform (slack/, telegram/, webchat/) plus REST.
 
-A channel is enabled when its credentials are in the environment; each module exposes
-`from_settings(settings) -> Optional[InputChannel]` and keeps its own configuration
-(read from the environment) next to its code.
+Each channel only converts: a platform's events become Rasa `UserMessage`s handed to the
+assistant, and the assistant's messages become platform calls. Its output channel is also its
+`Outbound` (bot/outbound.py), through which the handoff reaches the customer. The composition
+root (bot/app.py) builds the channels from the settings and registers their outbounds; no
+channel imports the handoff or the desk. Shared helpers are in `common.py`.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import List
-
-from rasa.core.channels.channel import InputChannel
-
-from bot.intake import Intake
-from bot.settings import Settings
-
-CHANNEL_MODULES = ("channels.webchat", "channels.slack", "channels.telegram")
-
-
-def enabled_channels(settings: Settings, intake: Intake) -> List[InputChannel]:
-    channels: List[InputChannel] = []
-    for module_name in CHANNEL_MODULES:
-        channel = importlib.import_module(module_name).from_settings(settings, intake)
-        if channel is not None:
-            channels.append(channel)
-    return channels

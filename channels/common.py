@@ -13,9 +13,14 @@ import logging
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
 
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel
+
+from bot.outbound import DeliveryError
 
 logger = logging.getLogger(__name__)
+
+# A button whose payload this process no longer knows (kept in memory; see PayloadTable).
+EXPIRED_BUTTON = "Sorry, that button has expired. Could you type your answer instead?"
 
 
 def customer_metadata(
@@ -208,9 +213,20 @@ class ReliableOutputChannel(OutputChannel):
     delivery failure with its context instead of raising, so one failed reply neither breaks
     the conversation's processing nor stops the following replies from being attempted.
 
-    The `send_*` methods underneath still raise: a caller that needs to know (a human agent's
-    message) can call them directly.
+    It is also the channel's `Outbound` (bot/outbound.py): `deliver(..., strict=True)` raises
+    DeliveryError when the platform refused the message (a person's reply: the agent must know).
     """
+
+    async def deliver(self, sender_id: str, message: Dict[str, Any], *, strict: bool = False) -> None:
+        if not strict:
+            await self.send_response(sender_id, message)
+            return
+        try:
+            await OutputChannel.send_response(self, sender_id, dict(message))
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            raise DeliveryError(self.name(), sender_id, f"{type(err).__name__}: {err}") from err
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         try:
@@ -227,3 +243,37 @@ class ReliableOutputChannel(OutputChannel):
                 err,
                 len(message.get("text") or ""),
             )
+
+
+class PlatformInput(InputChannel):
+    """What the Slack and Telegram channels share: one output channel, and a constructor from
+    their settings section for plain `rasa run` (`channels.slack.SlackInput:` in credentials.yml,
+    settings from the environment like `python -m bot run`'s)."""
+
+    REQUIRED = ""  # the variable that turns the channel on, named when it is missing
+    output: OutputChannel
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        from bot.intake import Intake
+        from bot.settings import ConfigError
+        from bot.settings import load as load_settings
+
+        settings = load_settings()
+        section = getattr(settings, cls.name())
+        if section is None:
+            raise ConfigError(f"{cls.REQUIRED} is not set")
+        return cls(section, Intake(settings.security))  # type: ignore[call-arg]
+
+    def get_output_channel(self) -> OutputChannel:
+        return self.output
+
+    def hand_over(self, sender_id: str, text: str, deliver: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        """Queue a customer's message for the assistant (in order per conversation), or answer
+        at once, in the conversation, that it is too long to ever be read."""
+        refusal = self.intake.length(text)  # type: ignore[attr-defined]
+        tasks: ConversationTasks = self.tasks  # type: ignore[attr-defined]
+        if refusal is not None:
+            tasks.submit(sender_id, self.output.send_response, sender_id, {"text": refusal.message})
+            return
+        tasks.submit(sender_id, deliver, *args)

@@ -9,7 +9,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -254,9 +254,3 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps([r.to_json() for r in results], indent=2) + "\n", encoding="utf-8")
     return 0
-
-
-def main(argv: Optional[List[str]] = None) -> int:  # pragma: no cover - convenience entry point
-    from bot.cli import main as bot_main
-
-    return bot_main(["kb", *(argv or sys.argv[1:])])

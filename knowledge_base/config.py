@@ -1,9 +1,8 @@
-"""Knowledge-base settings, read from the environment once per process.
+"""Knowledge-base settings: plain values with the defaults that work in a fresh clone.
 
-Every value has a default that works in a fresh clone; the thresholds were calibrated
-on this repository's help-centre content against CLINC150's out-of-scope questions (see
-docs/PERFORMANCE.md, "Knowledge base"). A malformed value fails loudly with its name,
-like the rest of `bot.settings`.
+The thresholds were calibrated on this repository's help-centre content against CLINC150's
+out-of-scope questions (see docs/PERFORMANCE.md, "Knowledge base"). The environment (KB_*)
+is read by `bot.settings` (bot/settings/kb.py), once per process; `load()` returns that.
 """
 
 from __future__ import annotations
@@ -13,11 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bot.settings import PROJECT_ROOT, env, env_bool
-
-
-def _var_dir() -> Path:
-    return Path(env("VAR_DIR", Path, PROJECT_ROOT / "var"))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -28,10 +23,10 @@ class Thresholds:
     lexical coverage, see `search.py`), which is on the same scale for every index.
     """
 
-    answer: float = field(default_factory=lambda: env("KB_ANSWER_THRESHOLD", float, 0.62))
-    suggest: float = field(default_factory=lambda: env("KB_SUGGEST_THRESHOLD", float, 0.45))
-    margin: float = field(default_factory=lambda: env("KB_TIE_MARGIN", float, 0.04))
-    max_suggestions: int = field(default_factory=lambda: env("KB_MAX_SUGGESTIONS", int, 3))
+    answer: float = 0.62
+    suggest: float = 0.45
+    margin: float = 0.04
+    max_suggestions: int = 3
 
     def __post_init__(self) -> None:
         if not 0 <= self.suggest <= self.answer:
@@ -46,21 +41,21 @@ class Thresholds:
 class ScoringConfig:
     """How the signals are fused; the defaults were tuned on validation splits (not test)."""
 
-    lexical_weight: float = field(default_factory=lambda: env("KB_LEXICAL_WEIGHT", float, 0.3))
+    lexical_weight: float = 0.3
     # Entries with several phrasings: 0.75 * mean of the 2 best phrasings + 0.25 * centroid.
     top_k: int = 2
     top_k_share: float = 0.75
-    head_weight: float = field(default_factory=lambda: env("KB_HEAD_WEIGHT", float, 1.0))
-    head_min_phrasings: int = field(default_factory=lambda: env("KB_HEAD_MIN_PHRASINGS", int, 5))
+    head_weight: float = 1.0
+    head_min_phrasings: int = 5
 
 
 @dataclass(frozen=True)
 class KBConfig:
-    index_dir: Path = field(default_factory=lambda: env("KB_INDEX_DIR", Path, None) or _var_dir() / "kb")
-    sources: Path = field(default_factory=lambda: env("KB_SOURCES", Path, PROJECT_ROOT / "data" / "knowledge"))
-    model: Optional[str] = field(default_factory=lambda: env("KB_MODEL"))
-    max_chunk_chars: int = field(default_factory=lambda: env("KB_MAX_CHUNK_CHARS", int, 800))
-    auto_ingest: bool = field(default_factory=lambda: env_bool("KB_AUTO_INGEST", True))
+    index_dir: Path = PROJECT_ROOT / "var" / "kb"
+    sources: Path = PROJECT_ROOT / "data" / "knowledge"
+    model: Optional[str] = None
+    max_chunk_chars: int = 800
+    auto_ingest: bool = True
     thresholds: Thresholds = field(default_factory=Thresholds)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
@@ -70,4 +65,7 @@ class KBConfig:
 
 
 def load() -> KBConfig:
-    return KBConfig()
+    """The process's settings (KB_* variables applied), as `bot.settings.load().kb`."""
+    from bot.settings import load as load_settings
+
+    return load_settings().kb

@@ -85,7 +85,7 @@ _cache_lock = threading.Lock()
 
 def get_encoder(model: Optional[str] = None) -> SentenceTransformerEncoder:
     """One loaded model per process and name (loading costs ~0.3 s and ~90 MB)."""
-    key = model or os.environ.get("KB_MODEL") or DEFAULT_MODEL
+    key = model or DEFAULT_MODEL
     with _cache_lock:
         if key not in _cache:
             _cache[key] = SentenceTransformerEncoder(None if key == DEFAULT_MODEL else key)

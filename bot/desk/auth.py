@@ -20,7 +20,7 @@ from typing import List, Optional
 
 from sqlalchemy import func, select, update
 
-from bot.settings import env
+from bot.settings.handoff import IDLE_MINUTES, SESSION_HOURS
 from bot.store.db import session_scope
 from bot.store.handoff import Agent, AgentRole, AgentSession
 from bot.store.models import utcnow
@@ -163,15 +163,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_hours() -> float:
-    return env("DESK_SESSION_HOURS", float, 12.0)
-
-
-def idle_minutes() -> float:
-    return env("DESK_IDLE_MINUTES", float, 60.0)
-
-
-def start_session(agent_id: int) -> str:
+def start_session(agent_id: int, hours: float = SESSION_HOURS) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with session_scope() as session:
@@ -181,14 +173,16 @@ def start_session(agent_id: int) -> str:
                 agent_id=agent_id,
                 created_at=now,
                 last_used_at=now,
-                expires_at=now + dt.timedelta(hours=session_hours()),
+                expires_at=now + dt.timedelta(hours=hours),
             )
         )
         session.execute(update(Agent).where(Agent.id == agent_id).values(last_seen_at=now))
     return token
 
 
-def agent_for_session(token: Optional[str], touch: bool = True) -> Optional[AgentView]:
+def agent_for_session(
+    token: Optional[str], touch: bool = True, idle_minutes: float = IDLE_MINUTES
+) -> Optional[AgentView]:
     """The agent behind a session cookie, or None if missing, expired, idle or revoked."""
     if not token:
         return None
@@ -199,7 +193,7 @@ def agent_for_session(token: Optional[str], touch: bool = True) -> Optional[Agen
         ).scalar_one_or_none()
         if row is None or row.revoked or row.expires_at <= now or not row.agent.active:
             return None
-        if now - row.last_used_at > dt.timedelta(minutes=idle_minutes()):
+        if now - row.last_used_at > dt.timedelta(minutes=idle_minutes):
             row.revoked = True
             return None
         if touch:

@@ -9,8 +9,8 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select
 
-from bot.handoff import service
-from bot.handoff.service import HandoffView
+from bot.handoff.queue import history_for
+from bot.handoff.records import HandoffView
 from bot.handoff.transcript import summarize, transcript
 from bot.store.db import session_scope
 from bot.store.orders import orders_for_email
@@ -113,7 +113,7 @@ def build(
     tickets = {t.reference: t for t in tickets_for_sender(sender_id)}
     if verified:
         tickets.update({t.reference: t for t in tickets_for_email(verified)})
-    earlier = [h for h in service.history_for(sender_id, verified) if not handoff or h.id != handoff.id]
+    earlier = [h for h in history_for(sender_id, verified) if not handoff or h.id != handoff.id]
     return {
         "customer": {
             "channel": channel,

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
-from bot.handoff import service
-from bot.handoff.config import HandoffConfig
-from bot.handoff.runtime import HandoffRuntime
-from bot.settings import Settings, env
+from bot.handoff import queue
+from bot.handoff.records import HandoffView
+from bot.handoff.texts import NO_LONGER
+from bot.settings import HandoffConfig, Settings
 from bot.store.db import run_sync
 from bot.store.models import utcnow
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the loop needs nothing from Rasa: importing the runtime would load TensorFlow
+    from bot.handoff.runtime import HandoffRuntime
 
-WHY = {"closed": "our team is outside business hours now", "no_agents": "no one from our team is available right now"}
+logger = logging.getLogger(__name__)
 
 
 class SlackAlerts:
@@ -39,17 +40,17 @@ class SlackAlerts:
         self.desk_url = desk_url
 
     @classmethod
-    def from_env(cls, config: HandoffConfig, settings: Settings) -> Optional[SlackAlerts]:
-        token = env("SLACK_BOT_TOKEN")
-        if not config.alert_channel:
+    def from_settings(cls, settings: Settings) -> Optional[SlackAlerts]:
+        channel = settings.handoff.alert_channel
+        if not channel:
             return None
-        if not token:
+        if settings.slack is None:
             logger.warning("SLACK_ALERT_CHANNEL is set but SLACK_BOT_TOKEN is not: no Slack alerts")
             return None
-        return cls(config.alert_channel, token, env("SLACK_API_URL"), f"{settings.base_url}/desk")
+        return cls(channel, settings.slack.bot_token, settings.slack.api_url, f"{settings.base_url}/desk")
 
-    async def post(self, handoff: service.HandoffView, repeat: int) -> None:
-        from channels.slack_format import escape_mrkdwn
+    async def post(self, handoff: HandoffView, repeat: int) -> None:
+        from channels.slack.convert import escape_mrkdwn
 
         link = f"{self.desk_url}#/handoff/{handoff.id}"
         # What customers wrote or a website passed is escaped: a name like "<!channel>" or
@@ -99,7 +100,7 @@ class BackgroundLoop:
             await asyncio.sleep(self.interval)
 
     async def tick(self) -> None:
-        waiting = await run_sync(service.queue, True)
+        waiting = await run_sync(queue.queue, True)
         snapshot = tuple((h.id, h.status, h.agent_id) for h in waiting)
         if snapshot != self._snapshot:
             self._snapshot = snapshot
@@ -107,26 +108,26 @@ class BackgroundLoop:
         queued = [h for h in waiting if h.status == "queued"]
         if not queued:
             return
-        unavailable = await run_sync(service.availability, self.config)
+        unavailable = await run_sync(queue.availability, self.config)
         if unavailable:
             for handoff in queued:
-                await self.runtime.ticket_instead(handoff, WHY[unavailable])
+                await self.runtime.ticket_instead(handoff, NO_LONGER[unavailable])
             return
-        agents = await run_sync(service.online_agents, self.config)
+        agents = await run_sync(queue.online_agents, self.config)
         for place, handoff in enumerate(sorted(queued, key=lambda h: (-h.priority, h.created_at, h.id)), start=1):
-            told, told_at = await run_sync(service.position_told, handoff.id)
+            told, told_at = await run_sync(queue.position_told, handoff.id)
             # Tell the customer when their place changes, and remind them every
             # HANDOFF_QUEUE_UPDATE_SECONDS while it does not (0: only on changes).
             every = self.config.queue_update_seconds
             stale = every > 0 and told_at is not None and (utcnow() - told_at).total_seconds() >= every
             if told is not None and (told != place or stale):
-                minutes = await run_sync(service.expected_wait_minutes, place, self.config, agents)
+                minutes = await run_sync(queue.expected_wait_minutes, place, self.config, agents)
                 await self.runtime.tell_queue_position(handoff, place, minutes)
             if told != place or stale:
-                await run_sync(service.set_queue_position_told, handoff.id, place)
+                await run_sync(queue.set_queue_position_told, handoff.id, place)
         if self.alerts:
-            for handoff in await run_sync(service.alerts_due, self.config):
-                if await run_sync(service.record_alert, handoff.id, handoff.alerts_sent):
+            for handoff in await run_sync(queue.alerts_due, self.config):
+                if await run_sync(queue.record_alert, handoff.id, handoff.alerts_sent):
                     try:
                         await self.alerts.post(handoff, handoff.alerts_sent)
                     except Exception as err:  # noqa: BLE001

@@ -8,18 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from bot.handoff import service
-from bot.handoff.config import HandoffConfig
-from bot.handoff.service import REASONS
-from bot.handoff.transcript import as_text, summarize, transcript
+from bot.handoff import ownership, queue
+from bot.handoff.records import REASONS
+from bot.handoff.texts import NOT_NOW, STOP_WAITING_BUTTON, ticket_body, ticket_instead_of_queue, wait_text
+from bot.handoff.transcript import summarize
+from bot.settings import HandoffConfig
 from bot.store.handoff import HandoffStatus
 from bot.store.tickets import open_ticket
 
-NOT_NOW = {
-    "closed": "our support team is outside business hours right now ({hours})",
-    "no_agents": "no one from our support team is available right now",
-}
-STOP_WAITING_BUTTON = {"title": "Stop waiting", "payload": "/stop_waiting"}
 PRIORITY = {"topic": 2, "high_value_order": 2, "frustration": 1, "unhelpful_answers": 1, "failed_understanding": 1}
 
 
@@ -29,11 +25,6 @@ class Outcome:
     buttons: List[Dict[str, str]]
     paused: bool  # the bot stops answering (queued for a person)
     ticket_reference: Optional[str] = None
-
-
-def wait_text(place: int, minutes: int) -> str:
-    ahead = "You're next in line" if place == 1 else f"You're number {place} in line"
-    return f"{ahead}; the expected wait is about {minutes} minute{'s' if minutes != 1 else ''}."
 
 
 def escalate(
@@ -52,41 +43,39 @@ def escalate(
     email = slots.get("verified_email") or slots.get("email") or slots.get("customer_email")
     customer = {"customer_name": slots.get("customer_name"), "customer_email": slots.get("verified_email")}
 
-    if service.open_handoff_for(sender_id) is not None:
+    if queue.open_handoff_for(sender_id) is not None:
         return Outcome(
             "You're already waiting for a person from our team; they'll see everything you write here.",
             [STOP_WAITING_BUTTON],
             True,
         )
 
-    unavailable = service.availability(config)
+    unavailable = queue.availability(config)
     if unavailable:
         ticket = open_ticket(
             f"Needs a person: {reason_text}"[:200],
-            f"{summary}\n\nTranscript:\n{as_text(transcript(events))}",
+            ticket_body(events, slots, reason_text),
             email,
             channel=channel,
             sender_id=sender_id,
             priority="high",
         )
-        handoff = service.create(sender_id, channel, reason, detail=reason_text, summary=summary, **customer)
-        service.close(handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
-        by_email = f" (and by email to {email})" if email else ""
+        handoff = queue.create(sender_id, channel, reason, detail=reason_text, summary=summary, **customer)
+        ownership.close(handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
         why = NOT_NOW[unavailable].format(hours=config.hours.describe())
         return Outcome(
-            f"I'm sorry, {why}. I've opened ticket {ticket.reference} with our whole conversation, so you won't "
-            f"have to repeat anything. Our team will answer right here in this chat{by_email} as soon as they can.",
+            ticket_instead_of_queue(why, ticket.reference, email),
             [],
             False,
             ticket.reference,
         )
 
-    handoff = service.create(
+    handoff = queue.create(
         sender_id, channel, reason, detail=detail, priority=PRIORITY.get(reason, 0), summary=summary, **customer
     )
-    place = service.position(handoff.id) or 1
-    minutes = service.expected_wait_minutes(place, config)
-    service.set_queue_position_told(handoff.id, place)
+    place = queue.position(handoff.id) or 1
+    minutes = queue.expected_wait_minutes(place, config)
+    queue.set_queue_position_told(handoff.id, place)
     return Outcome(
         "I'm connecting you with a person from our support team. They'll see our whole conversation, so you "
         f"won't need to repeat anything. {wait_text(place, minutes)} I'll keep you posted here.",

@@ -1,8 +1,8 @@
 """The handoff gate and the operations that change who owns a conversation, in the Rasa
 server process.
 
-Every customer message from every channel reaches Rasa through `agent.handle_message`; the
-gate wraps it. While a conversation has an open handoff the bot is never asked to answer:
+Every customer message from every channel reaches Rasa through `handle_message` here (the
+composition root hands it to the channels as their `on_new_message`). While a conversation has an open handoff the bot is never asked to answer:
 the message is parsed (so agents see the intent) and written to the tracker, the tracker
 stays paused, and the desk is told. The bot cannot speak in a conversation an agent owns,
 whatever Rasa's own state says (a session that expired and restarted, a "/restart").
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
@@ -27,11 +27,13 @@ from rasa.shared.core.events import (
 )
 
 from bot.desk.events import EventBus
-from bot.handoff import delivery, service, triggers
-from bot.handoff.config import HandoffConfig
-from bot.handoff.service import HandoffView
-from bot.handoff.transcript import Entry, as_text, summarize, transcript
+from bot.handoff import ownership, queue, triggers
+from bot.handoff.delivery import Delivery, drain_outbox_into
+from bot.handoff.records import HandoffView
+from bot.handoff.texts import STOP_WAITING_BUTTON, queue_update, ticket_body, ticket_instead_of_wait
+from bot.handoff.transcript import Entry
 from bot.intake import Intake
+from bot.settings import HandoffConfig
 from bot.store.db import run_sync
 from bot.store.handoff import HandoffStatus
 from bot.store.tickets import open_ticket
@@ -42,58 +44,53 @@ STOP_WAITING = {"stop", "stop_waiting"}
 NOT_UNDERSTOOD = "utter_default"
 
 
-def _queue_text(place: int, minutes: int) -> str:
-    ahead = "You're next in line" if place == 1 else f"You're number {place} in line"
-    return f"{ahead}; the expected wait is about {minutes} minute{'s' if minutes != 1 else ''}. Everything you write here goes to the agent."
-
-
 class HandoffRuntime:
-    def __init__(self, agent: Any, config: HandoffConfig, bus: EventBus, intake: Optional[Intake] = None) -> None:
-        self.agent = agent
+    def __init__(
+        self,
+        agent_of: Callable[[], Any],
+        config: HandoffConfig,
+        bus: EventBus,
+        delivery: Delivery,
+        intake: Optional[Intake] = None,
+    ) -> None:
+        self._agent_of = agent_of  # the loaded Rasa agent (a PUT /model replaces it)
         self.config = config
         self.bus = bus
+        self.delivery = delivery
         self.intake = intake
         self._last_queue_reply: Dict[str, float] = {}
         # The tracker each bot turn saved, so the triggers need not load it again.
         self._saved: OrderedDict[str, Any] = OrderedDict()
 
+    @property
+    def agent(self) -> Any:
+        return self._agent_of()
+
+    def remember(self, tracker: Any) -> None:
+        """Called with every tracker the tracker store saved (bot/patches.py)."""
+        self._saved[tracker.sender_id] = tracker
+        while len(self._saved) > 1000:  # turns that never reach the gate (HTTP API) age out
+            self._saved.popitem(last=False)
+
     # ---- the gate ------------------------------------------------------------------------
 
-    def install(self) -> None:
-        original = self.agent.handle_message
-
-        async def gated(message: UserMessage) -> Optional[List[Dict[str, Any]]]:
-            return await self.handle_message(message, original)
-
-        self.agent.handle_message = gated
-        store = self.agent.tracker_store
-        save = store.save
-
-        async def remembering_save(tracker: Any) -> None:
-            await save(tracker)
-            self._saved[tracker.sender_id] = tracker
-            while len(self._saved) > 1000:  # turns that never reach the gate (HTTP API) age out
-                self._saved.popitem(last=False)
-
-        store.save = remembering_save
-
-    async def handle_message(
-        self, message: UserMessage, original: Callable[[UserMessage], Awaitable[Optional[List[Dict[str, Any]]]]]
-    ) -> Optional[List[Dict[str, Any]]]:
+    async def handle_message(self, message: UserMessage) -> Optional[List[Dict[str, Any]]]:
+        """Every customer message from every channel comes here (bot/app.py wires the channels
+        to this method): to the agent when a person owns the conversation, else to Rasa."""
         sender = message.sender_id
         refusal = self.intake.length(message.text or "") if self.intake else None
         if refusal is not None:  # channels refuse these earlier; this holds for any other way in
             logger.warning("gate: refused a message of %d characters for %s", len(message.text or ""), sender)
             await message.output_channel.send_response(sender, {"text": refusal.message})
             return self._collected(message)
-        await run_sync(delivery.drain_outbox_into, message.output_channel, sender)
-        handoff = await run_sync(service.open_handoff_for, sender)
+        await run_sync(drain_outbox_into, message.output_channel, sender)
+        handoff = await run_sync(queue.open_handoff_for, sender)
         if handoff is not None:
             await self._to_agent(message, handoff)
             return self._collected(message)
-        result = await original(message)
+        result = await self.agent.handle_message(message)
         await self._never_silent(sender, message.output_channel)
-        opened = await run_sync(service.open_handoff_for, sender)
+        opened = await run_sync(queue.open_handoff_for, sender)
         if opened is not None:  # the bot's turn handed over (the customer asked for a person)
             self.bus.publish("queue", handoff=opened.as_dict())
         else:
@@ -121,8 +118,8 @@ class HandoffRuntime:
         response = (self.agent.domain.responses.get(NOT_UNDERSTOOD) or [{}])[0]
         text = response.get("text") or "Sorry, I didn't quite get that. Could you rephrase?"
         logger.info("gate: the assistant had nothing to say to %s; answered %s", sender_id, NOT_UNDERSTOOD)
-        event = await delivery.send(
-            self.agent, sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False
+        event = await self.delivery.send(
+            sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False
         )
         await output.send_response(sender_id, event.message())
 
@@ -163,18 +160,17 @@ class HandoffRuntime:
     async def _queue_reply(self, handoff: HandoffView, output: OutputChannel) -> None:
         """Answer a waiting customer with their place in line (at most once a minute)."""
         now = time.monotonic()
-        if now - self._last_queue_reply.get(handoff.sender_id, 0) < 60:
+        if now - self._last_queue_reply.get(handoff.sender_id, float("-inf")) < 60:
             return
         self._last_queue_reply[handoff.sender_id] = now
-        place = await run_sync(service.position, handoff.id) or 1
-        minutes = await run_sync(service.expected_wait_minutes, place, self.config)
-        text = "Thanks, I've passed that on. " + _queue_text(place, minutes)
-        event = await delivery.send(
-            self.agent,
+        place = await run_sync(queue.position, handoff.id) or 1
+        minutes = await run_sync(queue.expected_wait_minutes, place, self.config)
+        text = "Thanks, I've passed that on. " + queue_update(place, minutes)
+        event = await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
             text,
-            buttons=[{"title": "Stop waiting", "payload": "/stop_waiting"}],
+            buttons=[STOP_WAITING_BUTTON],
             deliver=False,
         )
         await output.send_response(handoff.sender_id, event.message())
@@ -195,15 +191,14 @@ class HandoffRuntime:
             output,
             [SlotSet("handoff_reason", trigger.reason), SlotSet("handoff_detail", trigger.detail)],
         )
-        opened = await run_sync(service.open_handoff_for, sender_id)
+        opened = await run_sync(queue.open_handoff_for, sender_id)
         if opened is not None:
             self.bus.publish("queue", handoff=opened.as_dict())
 
     # ---- agents --------------------------------------------------------------------------
 
     async def claimed(self, handoff: HandoffView, agent_name: str) -> None:
-        await delivery.send(
-            self.agent,
+        await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
             f"{agent_name} from our support team has joined the conversation and can see everything so far.",
@@ -211,11 +206,11 @@ class HandoffRuntime:
         self.bus.publish("queue", handoff=handoff.as_dict())
 
     async def took_over(self, handoff: HandoffView, agent_name: str) -> None:
-        await delivery.append_events(self.agent, handoff.sender_id, [ConversationPaused()])
+        await self.delivery.append_events(handoff.sender_id, [ConversationPaused()])
         await self.claimed(handoff, agent_name)
 
     async def agent_message(self, handoff: HandoffView, agent: Dict[str, Any], text: str) -> Dict[str, Any]:
-        event = await delivery.send(self.agent, handoff.sender_id, handoff.channel, text, author=agent, strict=True)
+        event = await self.delivery.send(handoff.sender_id, handoff.channel, text, author=agent, strict=True)
         entry = Entry("agent", text, event.timestamp, agent=agent["name"]).as_dict()
         self.bus.publish("message", handoff_id=handoff.id, sender_id=handoff.sender_id, entry=entry)
         return entry
@@ -226,7 +221,7 @@ class HandoffRuntime:
         self.bus.publish("queue", handoff=handoff.as_dict())
 
     async def stop_waiting(self, handoff: HandoffView, output: Optional[OutputChannel] = None) -> None:
-        closed = await run_sync(service.close, handoff.id, HandoffStatus.abandoned)
+        closed = await run_sync(ownership.close, handoff.id, HandoffStatus.abandoned)
         await self._resume(closed, "action_stopped_waiting", {}, output)
         self.bus.publish("queue", handoff=closed.as_dict())
 
@@ -252,14 +247,11 @@ class HandoffRuntime:
     async def _resume(
         self, handoff: HandoffView, action: str, slots: Dict[str, Any], output: Optional[OutputChannel] = None
     ) -> None:
-        push = output
-        if push is None:
-            push = delivery.output_channel_for(handoff.channel, handoff.sender_id) or CollectingOutputChannel()
+        # Outside a customer's request the bot's words go out like an agent's: on the customer's
+        # channel, or with a REST customer's next request (the outbox).
+        push = output or self.delivery.output_for(handoff.channel)
         before = [ConversationResumed(), *(SlotSet(k, v) for k, v in slots.items())]
         await self._run_action(handoff.sender_id, action, push, before)
-        if output is None and isinstance(push, CollectingOutputChannel):
-            for message in push.messages:  # a REST customer gets them with their next request
-                await run_sync(service.push_outbox, handoff.sender_id, message)
 
     # ---- nobody can answer ---------------------------------------------------------------
 
@@ -267,36 +259,32 @@ class HandoffRuntime:
         """A waiting customer whom nobody can answer any more gets a ticket, not silence."""
         tracker = await self.agent.tracker_store.retrieve(handoff.sender_id)
         events = [e.as_dict() for e in tracker.events] if tracker else []
-        text = as_text(transcript(events))
         slots = tracker.current_slot_values() if tracker else {}
         ticket = await run_sync(
             open_ticket,
             f"Handoff: {handoff.reason_text}"[:200],
-            f"{summarize(events, slots, handoff.reason_text)}\n\nTranscript:\n{text}",
+            ticket_body(events, slots, handoff.reason_text),
             slots.get("verified_email") or slots.get("email") or handoff.customer_email or slots.get("customer_email"),
             channel=handoff.channel,
             sender_id=handoff.sender_id,
             priority="high",
         )
-        closed = await run_sync(service.close, handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
-        await delivery.send(
-            self.agent,
+        closed = await run_sync(ownership.close, handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
+        await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
-            f"I'm sorry, {why}. I've opened ticket {ticket.reference} with our whole conversation, so you won't "
-            "have to repeat anything; the answer will come right here in this chat.",
+            ticket_instead_of_wait(why, ticket.reference),
         )
-        await delivery.append_events(self.agent, handoff.sender_id, [ConversationResumed()])
+        await self.delivery.append_events(handoff.sender_id, [ConversationResumed()])
         self.bus.publish("queue", handoff=closed.as_dict())
 
     async def reply_to_ticket(self, sender_id: str, channel: str, agent: Dict[str, Any], text: str) -> None:
-        await delivery.send(self.agent, sender_id, channel, text, author=agent, strict=True)
+        await self.delivery.send(sender_id, channel, text, author=agent, strict=True)
 
     async def tell_queue_position(self, handoff: HandoffView, place: int, minutes: int) -> None:
-        await delivery.send(
-            self.agent,
+        await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
-            _queue_text(place, minutes),
-            buttons=[{"title": "Stop waiting", "payload": "/stop_waiting"}],
+            queue_update(place, minutes),
+            buttons=[STOP_WAITING_BUTTON],
         )

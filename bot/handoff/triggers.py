@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
-from bot.handoff.config import HandoffConfig
+from bot.settings import HandoffConfig
 
 # Turns in which the customer did not get what they came for: not understood, out of scope
 # ("that's outside what I can help with" twice in a row should offer a person), or nothing in

@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from knowledge_base import config as kb_config
 from knowledge_base.encoder import get_encoder
 
 EMBEDDING = "text_embedding"  # the message's sentence embedding (unit length), for the front door
@@ -35,7 +36,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[str, Any], name: str) -> None:
         super().__init__(name, config)
-        self._encoder = get_encoder(config.get("model"))
+        # The help centre's model unless config.yml names one: the front door searches the
+        # knowledge base with this very embedding.
+        self._encoder = get_encoder(config.get("model") or kb_config.load().model)
 
     @classmethod
     def create(

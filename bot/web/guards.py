@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Optional
+from typing import List, Optional, Union
 
 from sanic import Sanic
 from sanic.exceptions import SanicException
@@ -61,6 +61,12 @@ def parse_body_error(raw: bytes, max_chars: int) -> Optional[HTTPResponse]:
     if len(body["text"]) > max_chars:
         return error(413, f"The text is longer than {max_chars} characters.")
     return None
+
+
+def cors_origins(settings: Settings) -> Union[str, List[str]]:
+    """CORS for the configured widget origins only ("" = none: the demo page is same-origin)."""
+    origins = settings.webchat.cors_origins
+    return [o for o in origins if o != "*"] if isinstance(origins, (list, tuple)) else ""
 
 
 def install(app: Sanic, settings: Settings, api_token: str) -> None:

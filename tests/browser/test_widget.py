@@ -201,17 +201,11 @@ def push(session_id: str, *messages: dict) -> None:
     """Send bot messages to a widget session from outside the server (Redis), as handoff will."""
 
     async def deliver() -> None:
-        import channels.webchat as webchat
+        from channels.webchat.push import redis_output
 
-        os.environ["SOCKETIO_REDIS_URL"] = REDIS_URL
-        webchat._redis_emitter = None
-        try:
-            output = webchat.output_channel_for(session_id)
-            for message in messages:
-                await output.send_response(session_id, dict(message))
-        finally:
-            os.environ.pop("SOCKETIO_REDIS_URL", None)
-            webchat._redis_emitter = None
+        output = redis_output(REDIS_URL)
+        for message in messages:
+            await output.send_response(session_id, dict(message))
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, deliver()).result(timeout=30)

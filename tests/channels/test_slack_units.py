@@ -8,8 +8,8 @@ import pytest
 
 from bot.settings import ConfigError
 from channels import slack
-from channels import slack_format as fmt
 from channels.common import PayloadTable
+from channels.slack import convert as fmt
 
 ENV_KEYS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL")
 
@@ -140,7 +140,7 @@ def test_the_manifest_asks_for_what_the_channel_uses():
 
     import yaml
 
-    manifest = yaml.safe_load((Path(slack.__file__).parent / "slack_manifest.yml").read_text())
+    manifest = yaml.safe_load((Path(slack.__file__).parent / "manifest.yml").read_text())
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "im:history", "users:read", "users:read.email"} <= scopes
     assert {"channels:history", "groups:history"} <= scopes  # thread replies without a mention
@@ -207,16 +207,26 @@ async def test_a_failed_delivery_is_logged_and_the_next_reply_still_sent(slack_a
     assert "channel_not_found" in caplog.text
 
 
-async def test_output_channel_for_validates_and_delivers(slack_api, slack_env):
+async def test_the_registry_reaches_a_conversation_through_the_running_channel(slack_api, slack_env):
+    from bot.app import build_registry
+    from bot.intake import Intake
+    from bot.outbound import DeliveryError
+    from bot.settings import Settings
+
     slack_env.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     slack_env.setenv("SLACK_SIGNING_SECRET", "secret")
     slack_env.setenv("SLACK_API_URL", slack_api.url)
-    slack_env.setattr(slack, "_running", None)
-    with pytest.raises(ValueError):
-        slack.output_channel_for("telegram:42")
-    out = slack.output_channel_for("slack:T1:DUNIT4")
-    await out.send_text_message("slack:T1:DUNIT4", "An agent will be with you shortly.")
+    channel = slack.SlackInput(slack.SlackConfig.from_env(), Intake(Settings().security), delivery_retries=0)
+    outbound = build_registry([channel]).outbound_for("slack")
+    assert outbound is channel.get_output_channel()
+    with pytest.raises(DeliveryError):  # a sender id of another channel
+        await outbound.deliver("telegram:42", {"text": "x"}, strict=True)
+    await outbound.deliver("slack:T1:DUNIT4", {"text": "An agent will be with you shortly."}, strict=True)
     assert slack_api.messages_to("DUNIT4")[0].args["text"] == "An agent will be with you shortly."
+    slack_api.fail("chat.postMessage", "channel_not_found", times=2)
+    with pytest.raises(DeliveryError, match="channel_not_found"):
+        await outbound.deliver("slack:T1:DUNIT4", {"text": "Still there?"}, strict=True)
+    await outbound.deliver("slack:T1:DUNIT4", {"text": "Still there?"})  # lenient: logged, not raised
 
 
 async def test_user_lookups_are_cached_and_failures_tolerated(slack_api):
@@ -235,7 +245,6 @@ def test_plain_rasa_run_can_load_the_channel_from_credentials_yml(slack_env):
 
     slack_env.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     slack_env.setenv("SLACK_SIGNING_SECRET", "secret")
-    slack_env.setattr(slack, "_running", None)
     channel = _create_single_channel("channels.slack.SlackInput", None)
     assert isinstance(channel, slack.SlackInput) and channel.name() == "slack"
-    assert slack.output_channel_for("slack:T1:D1") is channel.get_output_channel()
+    assert isinstance(channel.get_output_channel(), slack.SlackOutput)

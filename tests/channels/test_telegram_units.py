@@ -9,8 +9,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.settings import ConfigError
 from channels import telegram as tg
-from channels import telegram_format as fmt
 from channels.common import PayloadTable
+from channels.telegram import convert as fmt
 from tests.mocks.telegram_api import callback_update, message_update, user
 
 ENV_KEYS = (
@@ -55,7 +55,7 @@ def test_polling_needs_no_webhook_secret(telegram_env):
     telegram_env.setenv("TELEGRAM_API_URL", "http://127.0.0.1:9/")
     config = tg.TelegramConfig.from_env()
     assert config.polling and config.webhook_secret is None
-    assert config.make_bot().base_url == "http://127.0.0.1:9/bot1:a"
+    assert tg.make_bot(config).base_url == "http://127.0.0.1:9/bot1:a"
 
 
 def test_sender_ids_round_trip():
@@ -180,16 +180,26 @@ async def test_a_failed_delivery_is_logged_and_the_next_reply_still_sent(telegra
     assert "blocked by the user" in caplog.text
 
 
-async def test_output_channel_for_validates_and_delivers(telegram_api, telegram_env):
+async def test_the_registry_reaches_a_chat_through_the_running_channel(telegram_api, telegram_env):
+    from bot.app import build_registry
+    from bot.intake import Intake
+    from bot.outbound import DeliveryError
+    from bot.settings import Settings
+
     telegram_env.setenv("TELEGRAM_BOT_TOKEN", telegram_api.token)
     telegram_env.setenv("TELEGRAM_WEBHOOK_SECRET", "secret")
     telegram_env.setenv("TELEGRAM_API_URL", telegram_api.url)
-    telegram_env.setattr(tg, "_running", None)
-    with pytest.raises(ValueError):
-        tg.output_channel_for("slack:T1:D1")
-    out = tg.output_channel_for("telegram:7004")
-    await out.send_text_message("telegram:7004", "An agent will be with you shortly.")
+    channel = tg.TelegramInput(tg.TelegramConfig.from_env(), Intake(Settings().security))
+    outbound = build_registry([channel]).outbound_for("telegram")
+    assert outbound is channel.get_output_channel()
+    with pytest.raises(DeliveryError):  # a sender id of another channel
+        await outbound.deliver("slack:T1:D1", {"text": "x"}, strict=True)
+    await outbound.deliver("telegram:7004", {"text": "An agent will be with you shortly."}, strict=True)
     assert telegram_api.messages_to(7004)[0].args["text"] == "An agent will be with you shortly."
+    telegram_api.fail("sendMessage", "Forbidden: bot was blocked by the user", error_code=403, times=2)
+    with pytest.raises(DeliveryError, match="blocked"):
+        await outbound.deliver("telegram:7004", {"text": "Still there?"}, strict=True)
+    await outbound.deliver("telegram:7004", {"text": "Still there?"})  # lenient: logged, not raised
 
 
 def test_set_webhook_command(telegram_api, telegram_env, capsys):
@@ -197,7 +207,9 @@ def test_set_webhook_command(telegram_api, telegram_env, capsys):
     telegram_env.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
     telegram_env.setenv("TELEGRAM_API_URL", telegram_api.url)
     telegram_env.setenv("PUBLIC_URL", "https://support.example.com/")
-    assert tg.main(["set-webhook"]) == 0
+    from channels.telegram.webhook_cli import main
+
+    assert main(["set-webhook"]) == 0
     call = telegram_api.calls_to("setWebhook")[-1]
     assert call.args["url"] == "https://support.example.com/webhooks/telegram/webhook"
     assert call.args["secret_token"] == "s3cret"
@@ -210,10 +222,9 @@ def test_plain_rasa_run_can_load_the_channel_from_credentials_yml(telegram_env):
 
     telegram_env.setenv("TELEGRAM_BOT_TOKEN", "1:a")
     telegram_env.setenv("TELEGRAM_MODE", "polling")
-    telegram_env.setattr(tg, "_running", None)
     channel = _create_single_channel("channels.telegram.TelegramInput", None)
     assert isinstance(channel, tg.TelegramInput) and channel.name() == "telegram"
-    assert tg.output_channel_for("telegram:42") is channel.get_output_channel()
+    assert isinstance(channel.get_output_channel(), tg.TelegramOutput)
 
 
 async def test_an_update_that_cannot_be_converted_is_dropped(telegram_env, caplog, monkeypatch):
@@ -227,7 +238,7 @@ async def test_an_update_that_cannot_be_converted_is_dropped(telegram_env, caplo
     def broken(update):
         raise KeyError("chat")
 
-    monkeypatch.setattr(tg, "message_inbound", broken)
+    monkeypatch.setattr("channels.telegram.input.message_inbound", broken)
     with caplog.at_level(logging.ERROR):
         channel.accept(Update.de_json(message_update(42, "hi"), None))
     assert "could not handle update" in caplog.text

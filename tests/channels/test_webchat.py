@@ -325,15 +325,10 @@ async def test_restricted_origins_and_redis_shared_rooms(stack_factory):
     client = WidgetClient(stack.rasa_url)
     try:
         session_id = await client.connect()
-        os.environ["SOCKETIO_REDIS_URL"] = REDIS_URL
-        try:
-            import channels.webchat as webchat
+        from channels.webchat.push import redis_output
 
-            webchat._redis_emitter = None
-            output = webchat.output_channel_for(session_id)
-            await output.send_text_message(session_id, "Hello from an agent", timestamp=1234.5)
-        finally:
-            os.environ.pop("SOCKETIO_REDIS_URL")
+        output = redis_output(REDIS_URL)  # from outside the server process, through Redis
+        await output.send_text_message(session_id, "Hello from an agent", timestamp=1234.5)
         _, (payload, meta) = await client.next_event("bot_uttered", timeout=10)
         assert payload == {"text": "Hello from an agent"}
         assert meta == {"id": "b-1234.500000-0", "ts": 1234.5}

@@ -7,8 +7,9 @@ import logging
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
-from channels import webchat, webchat_static, webchat_transport
-from channels import webchat_messages as wm
+from channels import webchat
+from channels.webchat import messages as wm
+from channels.webchat import transport as webchat_transport
 
 
 def test_text_and_buttons_use_rasa_socketio_shapes():
@@ -160,10 +161,10 @@ def test_configuration_from_the_environment(monkeypatch):
     from bot.settings import Settings
 
     intake = Intake(Settings().security)
-    assert isinstance(webchat.from_settings(Settings(), intake), webchat.WebchatInput)
+    assert isinstance(webchat.build(Settings(), intake), webchat.WebchatInput)
     assert webchat.WebchatConfig.from_env().cors_origins == ()  # default: only the server's own pages
     monkeypatch.setenv("WEBCHAT_ENABLED", "false")
-    assert webchat.from_settings(Settings(), intake) is None
+    assert webchat.build(Settings(), intake) is None
     monkeypatch.setenv("WEBCHAT_ENABLED", "true")
     monkeypatch.setenv("WEBCHAT_CORS_ORIGINS", "https://shop.example.com, https://www.example.com")
     assert webchat.WebchatConfig.from_env().cors_origins == ["https://shop.example.com", "https://www.example.com"]
@@ -206,18 +207,23 @@ async def test_a_failed_delivery_is_logged_and_the_rest_still_go_out(caplog):
     assert "could not deliver bot message" in caplog.text and "session-1" in caplog.text
 
 
-async def test_output_channel_for_outside_the_server_needs_redis(monkeypatch):
-    monkeypatch.setattr(webchat, "_running_server", None)
-    monkeypatch.delenv("SOCKETIO_REDIS_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SOCKETIO_REDIS_URL"):
-        webchat.output_channel_for("abc")
+async def test_the_registry_reaches_a_session_through_the_running_channel():
+    from bot.app import build_registry
+    from bot.intake import Intake
+    from bot.outbound import DeliveryError
+    from bot.settings import Settings
 
+    settings = Settings()
+    channel = webchat.build(settings, Intake(settings.security))
+    registry = build_registry([channel])
+    emitted = []
 
-def test_the_bundle_keeps_socketio_private_and_includes_the_css():
-    body, etag = webchat_static.widget_bundle()
-    text = body.decode()
-    assert text.startswith("/*! Support chat widget")
-    assert "define = undefined" in text and "var io = module.exports;" in text
-    assert "var WIDGET_CSS = " in text and ".sw-launcher" in text
-    assert "sourceMappingURL" not in text
-    assert etag.startswith('"')
+    async def emit(event, data, room=None, **_):
+        emitted.append((event, data, room))
+
+    channel.sio.emit = emit
+    await registry.outbound_for("webchat").deliver("session-1", {"text": "Hello from an agent"}, strict=True)
+    assert emitted == [("bot_uttered", ({"text": "Hello from an agent"}, emitted[0][1][1]), "session-1")]
+    # A platform this server does not run is "unavailable", never a silent success.
+    with pytest.raises(DeliveryError, match="Slack is not configured"):
+        await registry.outbound_for("slack").deliver("slack:T1:D1", {"text": "x"}, strict=True)

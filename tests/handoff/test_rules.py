@@ -9,29 +9,16 @@ import threading
 import pytest
 
 from bot.desk import auth
-from bot.handoff import service, triggers
-from bot.handoff.config import HandoffConfig
+from bot.handoff import notes, outbox, ownership, queue, triggers
+from bot.handoff.errors import HandoffError, NotTheOwner
 from bot.handoff.escalation import escalate
 from bot.handoff.hours import BusinessHours
-from bot.handoff.service import HandoffError
 from bot.store.handoff import HandoffStatus
 from bot.store.models import utcnow
 from bot.store.tickets import get_ticket
+from tests.fakes import handoff_config
 
-CONFIG = HandoffConfig(
-    after_failed_understandings=2,
-    after_unhelpful_answers=2,
-    on_frustration=True,
-    topics=("billing dispute",),
-    order_value=500.0,
-    hours=BusinessHours.parse("always"),
-    online_window_seconds=90,
-    default_handle_minutes=4.0,
-    queue_update_seconds=60,
-    alert_channel=None,
-    alert_repeat_seconds=120,
-    alert_max=5,
-)
+CONFIG = handoff_config(queue_update_seconds=60)
 
 
 def _agent(email="ann@example.com", name="Ann", role="agent"):
@@ -46,19 +33,19 @@ def _online(agent_id: int) -> None:
 
 
 def test_one_open_handoff_per_conversation(store):
-    first = service.create("conv", "webchat", "customer_request")
-    again = service.create("conv", "webchat", "frustration")
+    first = queue.create("conv", "webchat", "customer_request")
+    again = queue.create("conv", "webchat", "frustration")
     assert again.id == first.id and again.reason == "customer_request"
 
 
 def test_only_one_agent_can_claim(store):
     ann, bob = _agent(), _agent("bob@example.com", "Bob")
-    handoff = service.create("conv", "slack", "customer_request")
+    handoff = queue.create("conv", "slack", "customer_request")
     results = []
 
     def try_claim(agent_id):
         try:
-            results.append(("won", service.claim(handoff.id, agent_id).agent_id))
+            results.append(("won", ownership.claim(handoff.id, agent_id).agent_id))
         except HandoffError as err:
             results.append(("lost", str(err)))
 
@@ -66,65 +53,64 @@ def test_only_one_agent_can_claim(store):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(r[0] for r in results) == ["lost", "won"]
-    winner = service.get(handoff.id)
+    winner = queue.get(handoff.id)
     assert winner.status == "assigned" and winner.agent_id in (ann.id, bob.id)
 
 
 def test_agent_cannot_write_before_claiming_or_into_someone_elses(store):
     ann, bob = _agent(), _agent("bob@example.com", "Bob")
-    handoff = service.create("conv", "telegram", "customer_request")
+    handoff = queue.create("conv", "telegram", "customer_request")
     with pytest.raises(HandoffError, match="Claim this conversation"):
-        service.require_owner(handoff.id, ann.id)
-    service.claim(handoff.id, ann.id)
-    assert service.require_owner(handoff.id, ann.id).agent_id == ann.id
-    with pytest.raises(HandoffError) as err:
-        service.require_owner(handoff.id, bob.id)
-    assert err.value.status == 403
+        ownership.require_owner(handoff.id, ann.id)
+    ownership.claim(handoff.id, ann.id)
+    assert ownership.require_owner(handoff.id, ann.id).agent_id == ann.id
+    with pytest.raises(NotTheOwner):
+        ownership.require_owner(handoff.id, bob.id)
 
 
 def test_takeover_of_a_bot_conversation_and_hand_back(store):
     ann, bob = _agent(), _agent("bob@example.com", "Bob")
-    taken = service.takeover("conv", "webchat", ann.id)
+    taken = ownership.takeover("conv", "webchat", ann.id)
     assert (taken.status, taken.reason, taken.agent_id) == ("assigned", "agent_takeover", ann.id)
     with pytest.raises(HandoffError, match="Ann already owns"):
-        service.takeover("conv", "webchat", bob.id)
+        ownership.takeover("conv", "webchat", bob.id)
     with pytest.raises(HandoffError):
-        service.close(taken.id, HandoffStatus.resolved, agent_id=bob.id)
-    closed = service.close(taken.id, HandoffStatus.resolved, agent_id=ann.id)
-    assert closed.status == "resolved" and service.open_handoff_for("conv") is None
+        ownership.close(taken.id, HandoffStatus.resolved, agent_id=bob.id)
+    closed = ownership.close(taken.id, HandoffStatus.resolved, agent_id=ann.id)
+    assert closed.status == "resolved" and queue.open_handoff_for("conv") is None
     with pytest.raises(HandoffError):  # already back with the bot
-        service.require_owner(taken.id, ann.id)
+        ownership.require_owner(taken.id, ann.id)
 
 
 def test_queue_order_priority_then_age_and_wait_estimate(store):
     ann = _agent()
     _online(ann.id)
-    a = service.create("a", "rest", "customer_request")
-    b = service.create("b", "rest", "customer_request")
-    urgent = service.create("c", "rest", "topic", priority=2)
-    assert [h.id for h in service.queue(False)] == [urgent.id, a.id, b.id]
-    assert service.position(b.id) == 3
-    assert service.expected_wait_minutes(3, CONFIG) == 12  # 3 x 4 min default, one agent
+    a = queue.create("a", "rest", "customer_request")
+    b = queue.create("b", "rest", "customer_request")
+    urgent = queue.create("c", "rest", "topic", priority=2)
+    assert [h.id for h in queue.queue(False)] == [urgent.id, a.id, b.id]
+    assert queue.position(b.id) == 3
+    assert queue.expected_wait_minutes(3, CONFIG) == 12  # 3 x 4 min default, one agent
 
 
 def test_ratings_are_linked_to_the_agent(store):
     ann = _agent()
-    handoff = service.create("conv", "rest", "customer_request")
-    service.claim(handoff.id, ann.id)
-    service.close(handoff.id, HandoffStatus.resolved, agent_id=ann.id)
-    service.record_rating("conv", "rest", 5)
-    service.record_rating("other", "rest", 2)
-    stats = service.rating_stats()
+    handoff = queue.create("conv", "rest", "customer_request")
+    ownership.claim(handoff.id, ann.id)
+    ownership.close(handoff.id, HandoffStatus.resolved, agent_id=ann.id)
+    notes.record_rating("conv", "rest", 5)
+    notes.record_rating("other", "rest", 2)
+    stats = notes.rating_stats()
     assert stats["count"] == 2 and stats["average"] == 3.5 and stats["low_ratings"] == 1
     assert stats["by_agent"]["Ann"] == {"count": 1, "average": 5.0}
     with pytest.raises(ValueError):
-        service.record_rating("conv", "rest", 6)
+        notes.record_rating("conv", "rest", 6)
 
 
 def test_outbox_delivers_once(store):
-    service.push_outbox("conv", {"text": "hello from Ann"})
-    assert service.pop_outbox("conv") == [{"text": "hello from Ann"}]
-    assert service.pop_outbox("conv") == []
+    outbox.push_outbox("conv", {"text": "hello from Ann"})
+    assert outbox.pop_outbox("conv") == [{"text": "hello from Ann"}]
+    assert outbox.pop_outbox("conv") == []
 
 
 # ---- who can answer: business hours and online agents ------------------------------------
@@ -149,13 +135,13 @@ def test_business_hours_parsing_and_checks():
 
 def test_nobody_online_means_no_agents(store):
     ann = _agent()
-    assert service.availability(CONFIG) == "no_agents"
+    assert queue.availability(CONFIG) == "no_agents"
     _online(ann.id)
-    assert service.availability(CONFIG) is None
+    assert queue.availability(CONFIG) is None
     later = utcnow() + dt.timedelta(seconds=CONFIG.online_window_seconds + 5)
-    assert service.availability(CONFIG, later) == "no_agents"
+    assert queue.availability(CONFIG, later) == "no_agents"
     closed = dataclasses.replace(CONFIG, hours=BusinessHours.parse("sun 00:00-00:01"))
-    assert service.availability(closed) == "closed"
+    assert queue.availability(closed) == "closed"
 
 
 def _events(*turns):
@@ -175,7 +161,7 @@ def test_escalation_queues_when_an_agent_is_online(store):
     )
     outcome = escalate(CONFIG, "conv", "webchat", "customer_request", "", events, {"customer_name": "Zoe"})
     assert outcome.paused and "You're next in line" in outcome.text
-    handoff = service.open_handoff_for("conv")
+    handoff = queue.open_handoff_for("conv")
     assert handoff.status == "queued" and handoff.customer_name == "Zoe"
     assert "where an order is" in handoff.summary and "talking to a person" in handoff.summary
 
@@ -188,8 +174,8 @@ def test_no_agent_path_opens_a_ticket_with_the_transcript(store):
     ticket = get_ticket(outcome.ticket_reference)
     assert ticket.channel == "telegram" and ticket.sender_id == "conv-7" and ticket.priority == "high"
     assert "Customer: my refund never came" in ticket.description
-    assert service.open_handoff_for("conv-7") is None  # the bot keeps the conversation
-    assert service.latest_for("conv-7").status == "ticketed"
+    assert queue.open_handoff_for("conv-7") is None  # the bot keeps the conversation
+    assert queue.latest_for("conv-7").status == "ticketed"
 
 
 # ---- triggers ----------------------------------------------------------------------------
@@ -278,5 +264,5 @@ def test_password_hash_is_scrypt_and_salted():
 def test_idle_sessions_expire(store, monkeypatch):
     ann = _agent()
     token = auth.start_session(ann.id)
-    monkeypatch.setenv("DESK_IDLE_MINUTES", "0")
-    assert auth.agent_for_session(token) is None
+    assert auth.agent_for_session(token, idle_minutes=60) is not None
+    assert auth.agent_for_session(token, idle_minutes=0) is None

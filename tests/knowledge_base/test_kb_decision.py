@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import ConfigError
-from knowledge_base.config import KBConfig, Thresholds
+from knowledge_base.config import Thresholds
+from knowledge_base.config import load as load_kb_config
 from knowledge_base.decision import Outcome, answer_from_document, decide
 from knowledge_base.documents import Chunk
 from knowledge_base.search import Hit, SearchResult
@@ -90,7 +91,7 @@ def test_thresholds_come_from_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("KB_MAX_SUGGESTIONS", "2")
     monkeypatch.setenv("KB_LEXICAL_WEIGHT", "0.2")
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
-    config = KBConfig()
+    config = load_kb_config()
     assert config.thresholds == Thresholds(answer=0.7, suggest=0.5, margin=0.1, max_suggestions=2)
     assert config.scoring.lexical_weight == 0.2
     assert config.index_dir == tmp_path / "kb"
@@ -100,14 +101,18 @@ def test_thresholds_come_from_the_environment(monkeypatch, tmp_path) -> None:
 def test_defaults(monkeypatch) -> None:
     for key in ("KB_ANSWER_THRESHOLD", "KB_SUGGEST_THRESHOLD", "KB_TIE_MARGIN", "KB_MAX_SUGGESTIONS"):
         monkeypatch.delenv(key, raising=False)
-    assert Thresholds() == Thresholds(answer=0.62, suggest=0.45, margin=0.04, max_suggestions=3)
+    assert (
+        load_kb_config().thresholds
+        == Thresholds()
+        == Thresholds(answer=0.62, suggest=0.45, margin=0.04, max_suggestions=3)
+    )
 
 
 def test_bad_settings_fail_loudly(monkeypatch) -> None:
     monkeypatch.setenv("KB_ANSWER_THRESHOLD", "high")
     with pytest.raises(ConfigError, match="KB_ANSWER_THRESHOLD"):
-        Thresholds()
+        load_kb_config()
     monkeypatch.setenv("KB_ANSWER_THRESHOLD", "0.3")
     monkeypatch.setenv("KB_SUGGEST_THRESHOLD", "0.5")
     with pytest.raises(ValueError, match="must be between"):
-        Thresholds()
+        load_kb_config()

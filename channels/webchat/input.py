@@ -1,28 +1,12 @@
-"""The website chat widget channel: Socket.IO on the Rasa server's own port.
-
-Speaks the protocol of Rasa's `socketio` channel (`session_request` → `session_confirm`,
-`user_uttered` → `bot_uttered`), so rasa-webchat and similar clients work too, and adds what our
-widget needs to survive reloads and dropped connections:
-
-- the session id the browser keeps is the Rasa sender id, and a socket joins the session's room
-  (awaited: Rasa 3.6's own channel forgets to, and with python-socketio 5.x its replies are lost);
-- on `session_request` the server sends a `history` event restored from the tracker store; a
-  client reconnecting passes `since` (the newest server timestamp it has) and gets what it missed;
-- `typing` events bracket the assistant's work, `user_message` echoes a customer's message to every
-  tab of the session, and each `bot_uttered` carries `{id, ts}` as a second argument.
-
-`output_channel_for(sender_id)` lets code outside a request (human handoff) reach a session: in the
-server process through its Socket.IO server, elsewhere through Redis when SOCKETIO_REDIS_URL is set.
-"""
+"""Widget sessions in: Socket.IO connect / session_request / user_uttered, each message checked
+(session, length, rate) and handed to the assistant; history restored from the tracker."""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
-import socketio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
@@ -32,130 +16,15 @@ from sanic.response import json as json_response
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from bot.intake import Intake
-from bot.settings import Settings, env, env_bool
+from bot.settings import Settings, WebchatConfig
 from bot.web.proxy import client_address
-from channels import webchat_messages as wm
-from channels import webchat_static, webchat_transport
+from channels.webchat import messages as wm
+from channels.webchat import static_files, transport
+from channels.webchat.output import WebchatOutput, server_emit
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("channels.webchat")
 
-BOT_EVENT = "bot_uttered"
 USER_EVENT = "user_uttered"
-
-Emit = Callable[[str, Any, str], Awaitable[Any]]
-
-
-def _origins(raw: str) -> Union[str, List[str]]:
-    origins = [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
-    if "*" in origins:
-        return "*"  # any site may embed the widget (it carries no cookies): an explicit choice
-    for origin in origins:
-        if not origin.startswith(("http://", "https://")):
-            raise ValueError(f"an origin looks like https://shop.example.com, got {origin!r}")
-    return origins
-
-
-@dataclass(frozen=True)
-class WebchatConfig:
-    enabled: bool = True
-    # Sites allowed to embed the widget, besides the server's own pages (PUBLIC_URL, /demo).
-    cors_origins: Union[str, Sequence[str]] = ()
-    redis_url: Optional[str] = None
-    demo_page: bool = True
-
-    @classmethod
-    def from_env(cls) -> WebchatConfig:
-        return cls(
-            enabled=env_bool("WEBCHAT_ENABLED", True),
-            cors_origins=env("WEBCHAT_CORS_ORIGINS", _origins, ()),
-            redis_url=env("SOCKETIO_REDIS_URL"),
-            demo_page=env_bool("WEBCHAT_DEMO_PAGE", True),
-        )
-
-
-# --- output ------------------------------------------------------------------------------------------
-
-
-class WebchatOutput(OutputChannel):
-    """Sends bot messages to every socket of a session (its room), in order, never raising."""
-
-    @classmethod
-    def name(cls) -> str:
-        return wm.CHANNEL_NAME
-
-    def __init__(self, emit: Emit) -> None:
-        self._emit = emit
-
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """One Rasa bot message (a `BotUttered.message()`, with its timestamp) → `bot_uttered` events.
-
-        Code pushing a message that is also written to the tracker (handoff) should call this with
-        the event's `message()`, so the live copy and the history copy share an id.
-        """
-        for index, payload in enumerate(wm.socket_payloads(message)):
-            meta = wm.message_meta(message, index)
-            try:
-                await self._emit(BOT_EVENT, (payload, meta), recipient_id)
-            except Exception:
-                # The message is in the tracker: the client gets it from the history when it reconnects.
-                logger.exception("webchat: could not deliver bot message %s to session %s", meta["id"], recipient_id)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {**kwargs, "text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {**kwargs, "text": text, "buttons": buttons})
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {**kwargs, "text": text, "quick_replies": quick_replies})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {**kwargs, "image": image})
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        await self.send_response(recipient_id, {**kwargs, "attachment": attachment})
-
-    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {**kwargs, "elements": list(elements)})
-
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {**kwargs, "custom": json_message})
-
-
-def _server_emit(sio: socketio.AsyncServer) -> Emit:
-    return lambda event, data, room: sio.emit(event, data, room=room)
-
-
-_running_server: Optional[socketio.AsyncServer] = None
-_redis_emitter: Optional[socketio.AsyncRedisManager] = None
-
-
-def output_channel_for(sender_id: str) -> OutputChannel:
-    """An output channel that reaches the widget session `sender_id` from outside a request.
-
-    In the Rasa server process it emits through the running Socket.IO server (and so, with
-    SOCKETIO_REDIS_URL, to sockets on every server); in another process it needs SOCKETIO_REDIS_URL.
-    """
-    global _redis_emitter
-    if _running_server is not None:
-        return WebchatOutput(_server_emit(_running_server))
-    redis_url = WebchatConfig.from_env().redis_url
-    if not redis_url:
-        raise RuntimeError(
-            f"Cannot reach webchat session {sender_id!r}: the webchat channel is not running in this "
-            "process and SOCKETIO_REDIS_URL is not set."
-        )
-    if _redis_emitter is None:
-        _redis_emitter = socketio.AsyncRedisManager(redis_url, channel=webchat_transport.REDIS_CHANNEL, write_only=True)
-    manager = _redis_emitter
-    return WebchatOutput(lambda event, data, room: manager.emit(event, data, namespace="/", room=room))
-
-
-# --- input -------------------------------------------------------------------------------------------
 
 
 class WebchatBlueprint(Blueprint):
@@ -168,8 +37,8 @@ class WebchatBlueprint(Blueprint):
     def register(self, app: Sanic, options: Dict[str, Any]) -> None:
         channel: WebchatInput = self.ctx.channel
         channel.app = app
-        webchat_transport.mount(app, channel.sio)
-        webchat_static.register_routes(app, channel.config.demo_page)
+        transport.mount(app, channel.sio)
+        static_files.register_routes(app, channel.config.demo_page)
         super().register(app, options)
 
 
@@ -190,12 +59,12 @@ class WebchatInput(InputChannel):
         self.intake = intake
         self.support_email = support_email
         self.trusted_proxies = tuple(trusted_proxies)
-        self.sio = webchat_transport.create_server(config.cors_origins, config.redis_url, own_origins)
+        self.sio = transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
         self._working: Dict[str, int] = {}  # session id -> messages being processed here
 
     def get_output_channel(self) -> Optional[OutputChannel]:
-        return WebchatOutput(_server_emit(self.sio))
+        return WebchatOutput(server_emit(self.sio))
 
     # -- tracker access --------------------------------------------------------------------------
 
@@ -314,7 +183,7 @@ class WebchatInput(InputChannel):
 
         message = UserMessage(
             text,
-            WebchatOutput(_server_emit(self.sio)),
+            WebchatOutput(server_emit(self.sio)),
             session_id,
             input_channel=self.name(),
             message_id=message_id,
@@ -325,7 +194,7 @@ class WebchatInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("webchat: the assistant failed on message %s of session %s", message_id, session_id)
-            await WebchatOutput(_server_emit(self.sio)).send_text_message(
+            await WebchatOutput(server_emit(self.sio)).send_text_message(
                 session_id,
                 "Sorry, something went wrong on our side. Please try again in a moment, "
                 f"or write to {self.support_email}.",
@@ -334,14 +203,12 @@ class WebchatInput(InputChannel):
             await self._typing(session_id, -1)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        global _running_server
-        _running_server = self.sio
         sio = self.sio
         webhook = WebchatBlueprint(self, "webchat_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return json_response({"status": "ok", "socketio_path": webchat_transport.SOCKETIO_PATH})
+            return json_response({"status": "ok", "socketio_path": transport.SOCKETIO_PATH})
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> bool:
@@ -373,17 +240,3 @@ def own_origins(settings: Settings) -> List[str]:
     """The origins of the server's own pages (the demo page): PUBLIC_URL's and the allowed hosts'."""
     scheme = "https" if settings.https else "http"
     return sorted({settings.public_origin, *(f"{scheme}://{host}" for host in settings.allowed_hosts)})
-
-
-def from_settings(settings: Settings, intake: Intake) -> Optional[InputChannel]:
-    """On by default: the widget needs no credentials. WEBCHAT_ENABLED=false turns it off."""
-    config = WebchatConfig.from_env()
-    if not config.enabled:
-        return None
-    return WebchatInput(
-        config,
-        intake,
-        support_email=settings.support_email,
-        own_origins=own_origins(settings),
-        trusted_proxies=settings.security.trusted_proxies,
-    )

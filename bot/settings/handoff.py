@@ -1,4 +1,5 @@
-"""Handoff settings, read once from the environment (listed in .env.example)."""
+"""Settings for the people side: when to hand over, who can answer and when, Slack alerts,
+and the desk's sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from bot.handoff.hours import BusinessHours
-from bot.settings import env, env_bool
+from bot.settings.env import env, env_bool
 
 
 def _phrases(raw: Optional[str]) -> Tuple[str, ...]:
@@ -34,11 +35,18 @@ class HandoffConfig:
     online_window_seconds: int = field(default_factory=lambda: env("AGENT_ONLINE_WINDOW", int, 90))
     default_handle_minutes: float = field(default_factory=lambda: env("HANDOFF_DEFAULT_HANDLE_MINUTES", float, 4.0))
     queue_update_seconds: int = field(default_factory=lambda: env("HANDOFF_QUEUE_UPDATE_SECONDS", int, 120))
-    # Alerts in Slack for agents.
+    # Alerts in Slack for agents (posted with SLACK_BOT_TOKEN).
     alert_channel: Optional[str] = field(default_factory=lambda: env("SLACK_ALERT_CHANNEL"))
     alert_repeat_seconds: int = field(default_factory=lambda: env("HANDOFF_ALERT_REPEAT_SECONDS", int, 120))
     alert_max: int = field(default_factory=lambda: env("HANDOFF_ALERT_MAX", int, 5))
 
 
-def load() -> HandoffConfig:
-    return HandoffConfig()
+SESSION_HOURS, IDLE_MINUTES = 12.0, 60.0
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    """Agent sessions in the desk: how long a login lasts, and how long it may sit idle."""
+
+    session_hours: float = field(default_factory=lambda: env("DESK_SESSION_HOURS", float, SESSION_HOURS))
+    idle_minutes: float = field(default_factory=lambda: env("DESK_IDLE_MINUTES", float, IDLE_MINUTES))

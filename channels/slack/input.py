@@ -1,27 +1,18 @@
-"""Slack: direct messages and @-mentions, through slack-bolt's AsyncApp.
+"""Slack events and button clicks in: converted to one customer message each, handed to the
+assistant in the background (Slack wants its acknowledgement within 3 seconds).
 
 Slack reaches the server over the Events API (`POST /webhooks/slack/events`, signatures
-checked by bolt) or, when `SLACK_APP_TOKEN` is set, over a Socket Mode websocket the server
-opens itself, so a team can run it without a public URL. Either way the request is
-acknowledged at once and the message handed to the assistant in the background: Slack
-retries events that take longer than 3 seconds to acknowledge.
-
-Conversations (Rasa sender ids): a direct message channel is one conversation,
-`slack:<team>:<channel>`; in a public or private channel each thread started by a mention
-is one, `slack:<team>:<channel>:<thread_ts>`, and the bot answers in that thread.
+checked by bolt) or, when `SLACK_APP_TOKEN` is set, over Socket Mode (socket_mode.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional
 
-from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -29,30 +20,16 @@ from slack_bolt import BoltResponse
 from slack_bolt.adapter.sanic import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.intake import Intake
-from bot.settings import ConfigError, Settings, env
-from channels.common import (
-    ConversationTasks,
-    PayloadTable,
-    RecentIds,
-    ReliableOutputChannel,
-    customer_metadata,
-    split_text,
-)
-from channels.slack_format import (
+from bot.settings import SlackConfig
+from channels.common import EXPIRED_BUTTON, ConversationTasks, PlatformInput, RecentIds, customer_metadata
+from channels.slack.client import DELIVERY_RETRIES, SlackIdentity, SlackUsers, make_client
+from channels.slack.convert import (
     ACTION_PREFIX,
-    SECTION_LIMIT,
-    button_blocks,
     chosen_blocks,
     conversation_of,
-    escape_mrkdwn,
     is_customer_message,
     is_direct_message,
     parse_sender_id,
@@ -60,178 +37,12 @@ from channels.slack_format import (
     sender_id_for,
     strip_mention,
 )
+from channels.slack.output import SlackOutput
+from channels.slack.socket_mode import SocketMode
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("channels.slack")
 
-DEFAULT_API_URL = "https://slack.com/api/"
 START_TEXT = "/greet"  # what a bare @-mention (no words) tells the assistant
-
-# One per process: button payloads over Slack's 2,000-character value limit.
-PAYLOADS = PayloadTable()
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    bot_token: str
-    signing_secret: Optional[str] = None
-    app_token: Optional[str] = None
-    api_url: str = DEFAULT_API_URL
-
-    @property
-    def socket_mode(self) -> bool:
-        return bool(self.app_token)
-
-    @classmethod
-    def from_env(cls) -> Optional[SlackConfig]:
-        """None when Slack is not configured; ConfigError when it is half configured."""
-        bot_token, signing_secret, app_token = (
-            env("SLACK_BOT_TOKEN"),
-            env("SLACK_SIGNING_SECRET"),
-            env("SLACK_APP_TOKEN"),
-        )
-        if not bot_token:
-            if signing_secret or app_token:
-                given = "SLACK_SIGNING_SECRET" if signing_secret else "SLACK_APP_TOKEN"
-                raise ConfigError(f"{given} is set but SLACK_BOT_TOKEN is not: set both to enable Slack, or neither")
-            return None
-        if not signing_secret and not app_token:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set it to the app's signing secret "
-                "(or set SLACK_APP_TOKEN to use Socket Mode instead of the Events API URL)"
-            )
-        if app_token and not app_token.startswith("xapp-"):
-            raise ConfigError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
-        if not bot_token.startswith(("xoxb-", "xoxe.xoxb-")):
-            logger.warning("SLACK_BOT_TOKEN does not look like a bot token (xoxb-...)")
-        api_url = env("SLACK_API_URL", str, DEFAULT_API_URL).rstrip("/") + "/"
-        return cls(bot_token=bot_token, signing_secret=signing_secret, app_token=app_token, api_url=api_url)
-
-
-DELIVERY_RETRIES = 8  # connection failures retried with back-off: 1, 2, 4 ... 128 s (about 4 minutes)
-
-
-def make_client(config: SlackConfig, retries: int = DELIVERY_RETRIES) -> AsyncWebClient:
-    """A Web API client that waits out Slack's rate limits and keeps retrying while Slack is
-    unreachable, so a reply composed during an outage is delivered when Slack is back."""
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))  # waits Retry-After
-    client.retry_handlers.append(
-        AsyncConnectionErrorRetryHandler(
-            max_retry_count=retries,
-            interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=1.0),
-            error_types=[ClientOSError, ServerConnectionError, ServerDisconnectedError, asyncio.TimeoutError],
-        )
-    )
-    return client
-
-
-class SlackIdentity:
-    """The app's own user and bot ids (auth.test), asked once and cached.
-
-    Bolt's default authorization calls auth.test before acknowledging the first event and
-    answers 500 when Slack's API is unreachable, so Slack retries and then drops the event. Here
-    the event is authorised with the configured token at once; auth.test is tried with a short
-    timeout and, while it fails, at most every `retry_seconds` (its ids only help to recognise
-    mentions and the app's own messages, which the channel also recognises without them).
-    """
-
-    def __init__(self, client: AsyncWebClient, timeout: float = 2.0, retry_seconds: float = 30.0) -> None:
-        self.client = client
-        self.timeout, self.retry_seconds = timeout, retry_seconds
-        self._ids: Optional[Dict[str, Optional[str]]] = None
-        self._next_try = 0.0
-
-    async def ids(self) -> Dict[str, Optional[str]]:
-        if self._ids is not None or time.monotonic() < self._next_try:
-            return self._ids or {}
-        try:
-            result = await asyncio.wait_for(self.client.auth_test(), self.timeout)
-            self._ids = {"user_id": result.get("user_id"), "bot_id": result.get("bot_id")}
-        except Exception as err:  # noqa: BLE001 - Slack unreachable or token refused: retry later
-            logger.warning("slack: auth.test failed (%s); events are still accepted", err)
-            self._next_try = time.monotonic() + self.retry_seconds
-        return self._ids or {}
-
-
-# ---- output ----------------------------------------------------------------------------
-
-
-class SlackOutput(ReliableOutputChannel):
-    """Sends the assistant's messages to the conversation named by the recipient (sender) id."""
-
-    def __init__(self, client: AsyncWebClient, payloads: PayloadTable = PAYLOADS) -> None:
-        self.client = client
-        self.payloads = payloads
-
-    @classmethod
-    def name(cls) -> str:
-        return "slack"
-
-    async def _post(self, recipient_id: str, text: str, **extra: Any) -> None:
-        _, channel, thread_ts = parse_sender_id(recipient_id)
-        if thread_ts:
-            extra["thread_ts"] = thread_ts
-        await self.client.chat_postMessage(channel=channel, text=text, **extra)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for chunk in split_text(escape_mrkdwn(text), SECTION_LIMIT):
-            await self._post(recipient_id, chunk)
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
-    ) -> None:
-        chunks = split_text(escape_mrkdwn(text or ""), SECTION_LIMIT)
-        for chunk in chunks[:-1]:
-            await self._post(recipient_id, chunk)
-        last = chunks[-1] if chunks else ""
-        fallback = last or escape_mrkdwn(" / ".join(str(b.get("title", "")) for b in buttons))
-        await self._post(recipient_id, fallback, blocks=button_blocks(last, buttons, self.payloads, recipient_id))
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        block = {"type": "image", "image_url": image, "alt_text": "image"}
-        await self._post(recipient_id, image, blocks=[block])
-
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
-        """A response's `custom` payload is passed to chat.postMessage (e.g. `blocks`, `text`)."""
-        message = dict(json_message)
-        await self._post(recipient_id, message.pop("text", ""), **message)
-
-
-# ---- who is writing --------------------------------------------------------------------
-
-
-class SlackUsers:
-    """users.info, cached: name and (with the users:read.email scope) email of a Slack user."""
-
-    def __init__(self, client: AsyncWebClient, ttl: float = 3600, failed_ttl: float = 300, size: int = 5000) -> None:
-        self.client = client
-        self.ttl, self.failed_ttl, self.size = ttl, failed_ttl, size
-        self._cache: Dict[str, Tuple[float, Optional[str], Optional[str]]] = {}
-
-    async def lookup(self, user_id: str) -> Tuple[Optional[str], Optional[str]]:
-        now = time.monotonic()
-        cached = self._cache.get(user_id)
-        if cached and cached[0] > now:
-            return cached[1], cached[2]
-        try:
-            user = (await self.client.users_info(user=user_id))["user"]
-        except Exception as err:
-            logger.warning("slack: users.info for %s failed (%s); is the users:read scope granted?", user_id, err)
-            self._remember(user_id, now + self.failed_ttl, None, None)
-            return None, None
-        profile = user.get("profile") or {}
-        name = profile.get("real_name") or profile.get("display_name") or user.get("real_name") or user.get("name")
-        email = profile.get("email")  # only with the users:read.email scope
-        self._remember(user_id, now + self.ttl, name, email)
-        return name, email
-
-    def _remember(self, user_id: str, until: float, name: Optional[str], email: Optional[str]) -> None:
-        if len(self._cache) >= self.size:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[user_id] = (until, name, email)
-
-
-# ---- input -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,12 +56,21 @@ class Inbound:
     message_id: Optional[str] = None
 
 
-class SlackInput(InputChannel):
+class SlackInput(PlatformInput):
     """Slack events in, the assistant's replies out; slack-bolt does signatures and routing."""
 
-    def __init__(self, config: SlackConfig, intake: Intake, delivery_retries: int = DELIVERY_RETRIES) -> None:
+    def __init__(
+        self,
+        config: SlackConfig,
+        intake: Intake,
+        delivery_retries: int = DELIVERY_RETRIES,
+        thread_has_person: Optional[Callable[[str], Awaitable[bool]]] = None,
+    ) -> None:
         self.config = config
         self.intake = intake
+        # Whether a channel thread is a conversation a person (agent) is in: supplied by the
+        # composition root (the handoff queue), so the channel never imports the handoff.
+        self.thread_has_person = thread_has_person
         self.client: AsyncWebClient = make_client(config, delivery_retries)
         self.identity = SlackIdentity(self.client)
         self.bolt = AsyncApp(
@@ -272,30 +92,15 @@ class SlackInput(InputChannel):
         # them need no new mention. In-process; threads with a person on them are also known
         # from the database, so a restart never drops a customer's words to an agent.
         self.known_threads = RecentIds(5_000)
-        self.socket_handler: Any = None
-        self._socket_task: Optional[asyncio.Task] = None
+        self.socket_mode = SocketMode(self.bolt, config.app_token) if config.socket_mode else None
         self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
         self._register_listeners()
+
+    REQUIRED = "SLACK_BOT_TOKEN"
 
     @classmethod
     def name(cls) -> str:
         return "slack"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        """For plain `rasa run` with `channels.slack.SlackInput:` in credentials.yml: the
-        settings still come from the environment, like `python -m bot run`'s."""
-        global _running
-        from bot.settings import load
-
-        config = SlackConfig.from_env()
-        if config is None:
-            raise ConfigError("SLACK_BOT_TOKEN is not set")
-        _running = cls(config, Intake(load().security))
-        return _running
-
-    def get_output_channel(self) -> OutputChannel:
-        return self.output
 
     async def _authorize(
         self, enterprise_id: Optional[str], team_id: Optional[str], user_id: Optional[str]
@@ -406,24 +211,17 @@ class SlackInput(InputChannel):
             await ack()
 
     def _accept(self, inbound: Inbound) -> None:
-        refusal = self.intake.length(inbound.text)
-        if refusal is not None:  # it will never fit: say so in the conversation
-            self.tasks.submit(
-                inbound.sender_id, self.output.send_response, inbound.sender_id, {"text": refusal.message}
-            )
-            return
-        self.tasks.submit(inbound.sender_id, self._deliver, inbound)
+        self.hand_over(inbound.sender_id, inbound.text, self._deliver, inbound)
 
     async def _thread_is_ours(self, sender_id: str) -> bool:
         if self.known_threads.seen(sender_id):
             return True
-        from bot.handoff import service
-        from bot.store.db import run_sync
-
+        if self.thread_has_person is None:  # plain `rasa run`: no handoff, mentions only
+            return False
         try:
-            return await run_sync(service.open_handoff_for, sender_id) is not None
-        except Exception as err:  # noqa: BLE001 - no app database (plain `rasa run`): mentions only
-            logger.debug("slack: cannot check handoffs for %s: %s", sender_id, err)
+            return await self.thread_has_person(sender_id)
+        except Exception as err:  # noqa: BLE001 - the database is away: mentions only meanwhile
+            logger.warning("slack: cannot check whether %s has a person on it: %s", sender_id, err)
             return False
 
     def _accept_click(self, body: Dict[str, Any], action: Dict[str, Any]) -> None:
@@ -470,9 +268,7 @@ class SlackInput(InputChannel):
             logger.warning(
                 "slack: button %r in %s has a payload this process no longer knows", title, inbound.sender_id
             )
-            await self.output.send_response(
-                inbound.sender_id, {"text": "Sorry, that button has expired. Could you type your answer instead?"}
-            )
+            await self.output.send_response(inbound.sender_id, {"text": EXPIRED_BUTTON})
             return
         await self._deliver(inbound)
 
@@ -514,34 +310,17 @@ class SlackInput(InputChannel):
 
         @bp.listener("after_server_start")
         async def start(app: Any, loop: Any) -> None:
-            if self.config.socket_mode:
-                await self.start_socket_mode()
+            if self.socket_mode is not None:
+                self.socket_mode.start()
             logger.info("slack: ready (%s)", "Socket Mode" if self.config.socket_mode else "Events API")
 
         @bp.listener("before_server_stop")
         async def stop(app: Any, loop: Any) -> None:
-            await self.stop_socket_mode()
+            if self.socket_mode is not None:
+                await self.socket_mode.stop()
             await self.tasks.drain()
 
         return bp
-
-    async def start_socket_mode(self) -> None:
-        """Open the Socket Mode connection in the background (bolt retries until it works)."""
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        self.socket_handler = AsyncSocketModeHandler(self.bolt, self.config.app_token)
-        self._socket_task = asyncio.get_running_loop().create_task(self.socket_handler.connect_async())
-
-    async def stop_socket_mode(self) -> None:
-        if self.socket_handler is None:
-            return
-        if self._socket_task is not None and not self._socket_task.done():
-            self._socket_task.cancel()
-        try:
-            await self.socket_handler.close_async()
-        except Exception as err:
-            logger.warning("slack: closing the Socket Mode connection failed: %s", err)
-        self.socket_handler = None
 
 
 def _team(body: Dict[str, Any], event: Dict[str, Any]) -> str:
@@ -557,30 +336,3 @@ def _acting_user(body: Dict[str, Any]) -> Optional[str]:
     if not user and isinstance(body.get("user"), dict):
         user = body["user"].get("id")
     return user if isinstance(user, str) else None
-
-
-_running: Optional[SlackInput] = None
-
-
-def from_settings(settings: Settings, intake: Intake) -> Optional[InputChannel]:
-    global _running
-    config = SlackConfig.from_env()
-    if config is None:
-        return None
-    _running = SlackInput(config, intake)
-    return _running
-
-
-def output_channel_for(sender_id: str) -> OutputChannel:
-    """An output channel that delivers to the Slack conversation `sender_id`, from anywhere in
-    the server process (human handoff): `await output_channel_for(sid).send_text_message(sid, text)`.
-
-    `send_response` logs delivery failures; the `send_*` methods raise them.
-    """
-    parse_sender_id(sender_id)  # ValueError early for a sender id of another channel
-    if _running is not None:
-        return _running.output
-    config = SlackConfig.from_env()
-    if config is None:
-        raise ConfigError("Slack is not configured: SLACK_BOT_TOKEN is not set")
-    return SlackOutput(make_client(config, retries=1))

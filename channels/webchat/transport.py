@@ -34,7 +34,7 @@ MAX_PACKET_BYTES = 100_000  # a chat message, not a file upload
 # engine.io refuses a polling POST of more than 16 packets, drops them all and still answers
 # "ok" (python-engineio 4.x, Payload.max_decode_packets): a client flushing its buffer after a
 # reconnect lost every message without a word. The body size above bounds the work instead,
-# and messages beyond the rate limit get an error event each (channels/webchat.py).
+# and messages beyond the rate limit get an error event each (channels/webchat/input.py).
 MAX_PACKETS_PER_REQUEST = MAX_PACKET_BYTES // 16
 
 # sanic_cors.core.SANIC_CORS_EVALUATED: "CORS already handled for this request".

@@ -104,7 +104,7 @@ async def test_slack_alerts_escape_what_customers_control():
     import datetime as dt
 
     from bot.handoff.background import SlackAlerts
-    from bot.handoff.service import HandoffView
+    from bot.handoff.records import HandoffView
 
     posted = {}
 

@@ -1,0 +1,50 @@
+"""Satisfaction statistics, and the agents' accounts (admins only)."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from bot.desk import auth
+from bot.desk.api.web import authorised, body, error
+from bot.desk.auth import AgentView
+from bot.handoff import notes
+from bot.store.db import run_sync
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("desk_admin")
+
+    @bp.get("/api/stats")
+    @authorised()
+    async def stats(request: Request, agent: AgentView) -> HTTPResponse:
+        try:
+            days = min(365, max(1, int(request.args.get("days", 30))))
+        except ValueError:
+            return error('"days" must be a whole number.', 400)
+        return json({"satisfaction": await run_sync(notes.rating_stats, days)})
+
+    @bp.get("/api/agents")
+    @authorised(admin=True)
+    async def agents(request: Request, agent: AgentView) -> HTTPResponse:
+        return json({"agents": [a.as_dict() for a in await run_sync(auth.list_agents)]})
+
+    @bp.post("/api/agents")
+    @authorised(admin=True)
+    async def add_agent(request: Request, agent: AgentView) -> HTTPResponse:
+        data = body(request)
+        fields = {key: data.get(key) for key in ("email", "name", "password")}
+        if not all(isinstance(v, str) for v in (fields["email"], fields["password"])) or not isinstance(
+            fields["name"], (str, type(None))
+        ):
+            return error('"email", "password" (and "name") must be strings.', 400)
+        role = data.get("role", "agent")
+        if role not in ("agent", "admin"):
+            return error('"role" must be "agent" or "admin".', 400)
+        try:
+            created = await run_sync(auth.add_agent, fields["email"], fields["name"] or "", fields["password"], role)
+        except auth.AuthError as err:
+            return error(str(err), 400)
+        return json({"agent": created.as_dict()}, status=201)
+
+    return bp

@@ -1,0 +1,49 @@
+"""The queue and the handoffs in it: look, claim, write to the customer, note, hand back."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from bot.desk.api.web import Resolve, authorised, text
+from bot.desk.auth import AgentView
+
+
+def blueprint(desk: Resolve) -> Blueprint:
+    bp = Blueprint("desk_handoffs")
+
+    @bp.get("/api/queue")
+    @authorised()
+    async def queue(request: Request, agent: AgentView) -> HTTPResponse:
+        return json(await desk(request).queue())
+
+    @bp.get("/api/handoffs/<handoff_id:int>")
+    @authorised()
+    async def handoff_detail(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        return json(await desk(request).handoff_view(handoff_id))
+
+    @bp.post("/api/handoffs/<handoff_id:int>/claim")
+    @authorised()
+    async def claim(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        handoff = await desk(request).claim(handoff_id, agent)
+        return json({"handoff": handoff.as_dict()})
+
+    @bp.post("/api/handoffs/<handoff_id:int>/messages")
+    @authorised()
+    async def agent_message(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        entry = await desk(request).write(handoff_id, agent, text(request))
+        return json({"entry": entry}, status=201)
+
+    @bp.post("/api/handoffs/<handoff_id:int>/notes")
+    @authorised()
+    async def add_note(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        note = await desk(request).add_note(handoff_id, agent, text(request))
+        return json({"note": note}, status=201)
+
+    @bp.post("/api/handoffs/<handoff_id:int>/handback")
+    @authorised()
+    async def hand_back(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        closed = await desk(request).hand_back(handoff_id, agent)
+        return json({"handoff": closed.as_dict()})
+
+    return bp

@@ -1,0 +1,198 @@
+"""What the desk does, apart from HTTP: the operations behind the desk API's routes.
+
+The routes (bot/desk/api/) read the request, call one method here and write the answer.
+`DeskService` takes the handoff runtime (it tells the customer and the other agents) and a
+tracker reader (the conversations Rasa keeps) as arguments, so a test can pass fakes. A
+broken rule raises a domain error (bot.handoff.errors, or `NotFound` / `Conflict` here);
+the API maps them to HTTP statuses in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from bot.desk import context
+from bot.desk.auth import AgentView
+from bot.desk.trackers import TrackerReader
+from bot.handoff import notes, ownership, queue
+from bot.handoff.delivery import DeliveryError
+from bot.handoff.errors import HandoffNotFound, WrongState
+from bot.handoff.records import HandoffView
+from bot.store import tickets as ticket_store
+from bot.store.db import run_sync
+from bot.store.handoff import HandoffStatus
+
+if TYPE_CHECKING:
+    from bot.handoff.runtime import HandoffRuntime
+
+OWNERS = {"assigned": "agent", "queued": "queue"}  # a handoff's status -> who owns the conversation
+
+
+class DeskError(Exception):
+    """Something the desk was asked for is not possible; the message says why."""
+
+
+class NotFound(DeskError):
+    """No such conversation or ticket."""
+
+
+class Conflict(DeskError):
+    """Not possible in the state the thing is in."""
+
+
+def author(agent: AgentView) -> Dict[str, Any]:
+    """How an agent is named on the messages they send."""
+    return {"id": agent.id, "name": agent.name}
+
+
+def owner(status: Optional[str]) -> str:
+    return OWNERS.get(status or "", "bot")
+
+
+class DeskService:
+    def __init__(self, handoff: HandoffRuntime, trackers: TrackerReader) -> None:
+        self.handoff = handoff
+        self.trackers = trackers
+
+    @property
+    def bus(self) -> Any:
+        return self.handoff.bus
+
+    # ---- reading -------------------------------------------------------------------------
+
+    async def queue(self) -> Dict[str, Any]:
+        rows = await run_sync(queue.queue, True)
+        config = self.handoff.config
+        online = await run_sync(queue.online_agents, config)
+        return {
+            "handoffs": [h.as_dict() for h in rows],
+            "agents_online": online,
+            "business_hours": config.hours.describe(),
+            "open_now": config.hours.is_open(),
+        }
+
+    async def handoff_view(self, handoff_id: int) -> Dict[str, Any]:
+        handoff = await self._handoff(handoff_id)
+        return await self.conversation_view(handoff.sender_id, handoff)
+
+    async def conversation(self, sender_id: str) -> Dict[str, Any]:
+        return await self.conversation_view(sender_id, await run_sync(queue.open_handoff_for, sender_id))
+
+    async def conversation_view(self, sender_id: str, handoff: Optional[HandoffView]) -> Dict[str, Any]:
+        """The transcript, the context package and the notes an agent sees for a conversation."""
+        events, slots, sessions = await self.trackers.state(sender_id)
+        ids = [h.id for h in await run_sync(queue.history_for, sender_id)] + ([handoff.id] if handoff else [])
+        package = await run_sync(context.build, handoff, sender_id, events, slots, sessions)
+        return {
+            "sender_id": sender_id,
+            "handoff": handoff.as_dict() if handoff else None,
+            "owner": owner(handoff.status if handoff else None),
+            "transcript": context.transcript_entries(events),
+            "context": package,
+            "notes": await run_sync(notes.notes, ids),
+        }
+
+    async def recent(self, limit: int = 50) -> List[Dict[str, Any]]:
+        """Recent conversations (for taking one over), with who owns each."""
+        rows = await self.trackers.recent(limit)
+        open_ids = {h.sender_id: h.status for h in await run_sync(queue.queue, True)}
+        for row in rows:
+            row["owner"] = owner(open_ids.get(row["sender_id"]))
+        return rows
+
+    # ---- changing who owns a conversation --------------------------------------------------
+
+    async def claim(self, handoff_id: int, agent: AgentView) -> HandoffView:
+        """Claim a waiting conversation; the customer hears who joined (only the first time)."""
+        before = await run_sync(queue.get, handoff_id)
+        handoff = await run_sync(ownership.claim, handoff_id, agent.id)
+        if before is not None and before.status == HandoffStatus.queued.value:
+            await self.handoff.claimed(handoff, agent.name)
+        return handoff
+
+    async def takeover(self, sender_id: str, agent: AgentView) -> HandoffView:
+        """Take over a conversation the bot owns (or claim its waiting handoff)."""
+        events, slots, _ = await self.trackers.state(sender_id)
+        if not events:
+            raise NotFound("No such conversation.")
+        channel = next(
+            (e.get("input_channel") for e in reversed(events) if e.get("event") == "user" and e.get("input_channel")),
+            "rest",
+        )
+        before = await run_sync(queue.open_handoff_for, sender_id)
+        package = await run_sync(context.build, None, sender_id, events, slots, 1)
+        handoff = await run_sync(
+            ownership.takeover,
+            sender_id,
+            channel,
+            agent.id,
+            package["summary"],
+            customer_name=slots.get("customer_name"),
+            customer_email=slots.get("verified_email"),
+        )
+        if before is None:
+            await self.handoff.took_over(handoff, agent.name)
+        elif before.status == HandoffStatus.queued.value:
+            await self.handoff.claimed(handoff, agent.name)
+        return handoff
+
+    async def hand_back(self, handoff_id: int, agent: AgentView) -> HandoffView:
+        closed = await run_sync(
+            ownership.close, handoff_id, HandoffStatus.resolved, agent_id=agent.id, admin=agent.is_admin
+        )
+        await self.handoff.hand_back(closed, agent.name)
+        return closed
+
+    # ---- writing -------------------------------------------------------------------------
+
+    async def write(self, handoff_id: int, agent: AgentView, text: str) -> Dict[str, Any]:
+        """An agent's message to the customer of a handoff they own."""
+        handoff = await run_sync(ownership.require_owner, handoff_id, agent.id)
+        return await self.handoff.agent_message(handoff, author(agent), text)
+
+    async def write_to_conversation(self, sender_id: str, agent: AgentView, text: str) -> Dict[str, Any]:
+        handoff = await run_sync(queue.open_handoff_for, sender_id)
+        if handoff is None:
+            raise WrongState("The assistant owns this conversation: take it over before writing to the customer.")
+        return await self.write(handoff.id, agent, text)
+
+    async def add_note(self, handoff_id: int, agent: AgentView, text: str) -> Dict[str, Any]:
+        """A note for the team (the customer never sees it); the other agents see it at once."""
+        await self._handoff(handoff_id)
+        note = await run_sync(notes.add_note, handoff_id, agent.id, text)
+        note["agent"] = agent.name
+        self.bus.publish("note", handoff_id=handoff_id, note=note)
+        return note
+
+    async def reply_to_ticket(self, reference: str, agent: AgentView, text: str) -> str:
+        """Answer a ticket in the customer's conversation; returns the ticket's status after.
+
+        The reply is stored first and marked delivered, or with why not (then DeliveryError)."""
+        ticket = await run_sync(ticket_store.get_ticket, reference)
+        if ticket is None:
+            raise NotFound("No such ticket.")
+        if not ticket.sender_id:
+            raise Conflict("This ticket has no conversation to answer in; reply by email.")
+        message_id = await run_sync(
+            ticket_store.add_message, ticket.reference, "agent", text, agent_id=agent.id, agent_name=agent.name
+        )
+        reply = f"Update on your ticket {ticket.reference} from {agent.name}: {text}"
+        try:
+            await self.handoff.reply_to_ticket(ticket.sender_id, ticket.channel, author(agent), reply)
+        except DeliveryError as err:
+            await run_sync(ticket_store.mark_delivered, message_id, str(err))
+            raise
+        await run_sync(ticket_store.mark_delivered, message_id)
+        return (await run_sync(ticket_store.get_ticket, reference)).status
+
+    async def _handoff(self, handoff_id: int) -> HandoffView:
+        handoff = await run_sync(queue.get, handoff_id)
+        if handoff is None:
+            raise HandoffNotFound("No such handoff.")
+        return handoff
+
+
+def build_desk_service(app: Any) -> DeskService:
+    """The desk's service for a running Rasa server, once the handoff runtime is started
+    (`app.ctx.handoff`); the tracker store is the current agent's (`app.ctx.agent`)."""
+    return DeskService(app.ctx.handoff, TrackerReader(lambda: app.ctx.agent))

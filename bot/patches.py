@@ -1,0 +1,60 @@
+"""Every change this project makes to Rasa's own classes and objects, in one list, with why.
+
+Rasa 3.6 has no extension point for these; each patch is small, keeps Rasa's behaviour where it
+is right, and is covered by tests (named below). The composition root (bot/app.py) installs
+them; `python -m bot.patched_rasa` installs the class patches for `rasa test`, so the story
+tests check the dialogue exactly as the server runs it.
+
+| patched | by | why | tests |
+|---|---|---|---|
+| `RemoteAction.run` | bot/resilience.py | a failed action server call gets an apology and a way to a person, not silence; `action_handoff` still reaches a person | tests/e2e/test_resilience.py |
+| `FormAction.run` | bot/resilience.py | a form whose validation cannot run is closed instead of asking the same question forever | tests/e2e/test_resilience.py |
+| `RemoteAction._validate_action_result` | bot/speedups.py | one compiled JSON-schema validator instead of rebuilding one per action response (~14 % of the server's CPU) | every action call in tests/e2e; benchmarks/load.py |
+| `MessageProcessor._predict_next_with_tracker` | bot/speedups.py | ask the RulePolicy first: a rule that applies always wins, so TED runs only when none does | make test-stories (both paths) |
+| `MessageProcessor.parse_message`, `._run_prediction_loop` | bot/model_thread.py | NLU and policies run in one model thread beside the event loop: one long message cannot stall every other customer | tests/security/test_availability.py |
+| the tracker store's engine (an instance) | bot/speedups.py `pool_sqlite_tracker_store` | pooled SQLite connections in WAL mode instead of a new connection per read/write | every end-to-end test (SQLite default); benchmarks/load.py |
+| the tracker store's `save` (an instance) | `remember_saved_trackers` below | the handoff gate reads the tracker a turn just saved instead of loading it again | tests/handoff |
+
+The handoff gate itself is not a patch: the root hands `HandoffRuntime.handle_message` to the
+channels as the function they call for every customer message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from bot import model_thread, resilience, speedups
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def install_class_patches(settings: Settings) -> None:
+    """The patches on Rasa's classes (once per process; idempotent)."""
+    resilience.install(settings.support_email, settings.handoff)
+    install_prediction_patches()
+
+
+def install_prediction_patches() -> None:
+    """The ones that change how a turn is predicted (also installed for `rasa test`)."""
+    speedups.install()
+    model_thread.install()
+
+
+def install_tracker_store_patches(tracker_store: Any, on_save: Callable[[Any], None]) -> None:
+    """The patches on the loaded agent's tracker store."""
+    if speedups.pool_sqlite_tracker_store(tracker_store):
+        logger.info("tracker store: pooled SQLite connections in WAL mode")
+    remember_saved_trackers(tracker_store, on_save)
+
+
+def remember_saved_trackers(tracker_store: Any, on_save: Callable[[Any], None]) -> None:
+    """After each successful save, `on_save(tracker)`."""
+    save = tracker_store.save
+
+    async def remembering_save(tracker: Any) -> None:
+        await save(tracker)
+        on_save(tracker)
+
+    tracker_store.save = remembering_save
