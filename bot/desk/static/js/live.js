@@ -1,0 +1,80 @@
+// Live updates: the Server-Sent Events stream, its reconnects, the connection status, and handing events to the view.
+
+import { $ } from "./dom.js";
+import { API, api } from "./api.js";
+import { loadQueue, scheduleQueue } from "./queue_feed.js";
+import { endSession, state } from "./state.js";
+
+const EVENT_TYPES = ["queue", "queue_changed", "message", "note"];
+
+function setConnection(kind, text) {
+  const status = $("connection-status");
+  status.dataset.state = kind;
+  $("connection-text").textContent = text;
+}
+
+export function disconnectEvents() {
+  clearTimeout(state.reconnectTimer);
+  if (state.events) state.events.close();
+  state.events = null;
+}
+
+export function connectEvents() {
+  clearTimeout(state.reconnectTimer);
+  if (state.events) state.events.close();
+  const source = new EventSource(`${API}/events`);
+  state.events = source;
+  setConnection("connecting", "Connecting…");
+  source.addEventListener("hello", () => {
+    if (state.events !== source) return;
+    setConnection("online", "Online");
+    state.retryMs = 1000;
+    // Events published before this stream was subscribed (or while it was down) are lost:
+    // fetch what is on screen again.
+    resync();
+  });
+  for (const type of EVENT_TYPES) source.addEventListener(type, onData);
+  source.addEventListener("logged_out", () => endSession("Your session has expired; please sign in again."));
+  source.onerror = () => onStreamError(source);
+}
+
+function onData(event) {
+  let data;
+  try {
+    data = JSON.parse(event.data);
+  } catch (err) {
+    return;
+  }
+  dispatch(data);
+}
+
+function onStreamError(source) {
+  if (state.events !== source || !state.me) return;
+  setConnection("reconnecting", "Reconnecting…");
+  if (source.readyState === EventSource.CLOSED) {
+    // The browser gave up (the server refused the stream): check the session, then retry.
+    source.close();
+    const wait = state.retryMs;
+    state.retryMs = Math.min(state.retryMs * 2, 15000);
+    state.reconnectTimer = setTimeout(retry, wait);
+  }
+}
+
+async function retry() {
+  try {
+    await api("GET", "/me");
+  } catch (err) {
+    if (err.status === 401) return;
+  }
+  if (state.me) connectEvents();
+}
+
+function dispatch(event) {
+  if (event.type === "queue" || event.type === "queue_changed") scheduleQueue();
+  if (state.view && state.view.onEvent) state.view.onEvent(event);
+}
+
+function resync() {
+  loadQueue();
+  if (state.view && state.view.refresh) state.view.refresh();
+}

@@ -1,0 +1,104 @@
+// Signing in and out: the login form, the top bar's agent, starting the desk for a session and checking it on load.
+
+import { $, showError } from "./dom.js";
+import { API, api, setCsrfToken } from "./api.js";
+import { initials } from "./format.js";
+import { connectEvents, disconnectEvents } from "./live.js";
+import { loadQueue } from "./queue_feed.js";
+import { route, stopView } from "./router.js";
+import { onSessionEnd, state } from "./state.js";
+
+function showLogin(message) {
+  $("app").hidden = true;
+  $("login-view").hidden = false;
+  const box = $("login-error");
+  box.dataset.kind = "info";
+  showError(box, message || "");
+  $("login-password").value = "";
+  $("login-submit").disabled = false;
+  $("login-email").focus();
+}
+
+function loggedOut(message) {
+  const wasIn = state.me !== null;
+  state.me = null;
+  disconnectEvents();
+  stopView();
+  clearTimeout(state.queueTimer);
+  $("view").replaceChildren();
+  document.title = "Support desk";
+  if (wasIn || !$("login-view").hidden || message) showLogin(message);
+}
+
+async function submitLogin(event) {
+  event.preventDefault();
+  const email = $("login-email").value.trim();
+  const password = $("login-password").value;
+  const box = $("login-error");
+  box.dataset.kind = "error";
+  if (!email || !password) {
+    showError(box, "Enter your email and password.");
+    (email ? $("login-password") : $("login-email")).focus();
+    return;
+  }
+  const button = $("login-submit");
+  button.disabled = true;
+  button.textContent = "Signing in…";
+  try {
+    const data = await api("POST", "/login", { email, password });
+    showError(box, "");
+    start(data.agent);
+  } catch (err) {
+    showError(box, err.status === 401 ? "Wrong email or password." : err.message);
+    $("login-password").select();
+  } finally {
+    button.disabled = false;
+    button.textContent = "Sign in";
+  }
+}
+
+async function logOut() {
+  try {
+    await api("POST", "/logout");
+  } catch (err) {
+    /* signed out either way */
+  }
+  loggedOut("You have signed out.");
+}
+
+function start(agent) {
+  state.me = agent;
+  $("login-view").hidden = true;
+  $("app").hidden = false;
+  $("agent-name").textContent = agent.name;
+  $("agent-role").textContent = agent.role === "admin" ? "Admin" : "Agent";
+  $("agent-avatar").textContent = initials(agent.name);
+  $("nav-agents-item").hidden = agent.role !== "admin";
+  connectEvents();
+  loadQueue();
+  if (!location.hash || location.hash === "#" || location.hash === "#/") history.replaceState(null, "", "#/queue");
+  route(true);
+}
+
+export function initSession() {
+  onSessionEnd(loggedOut);
+  $("login-form").addEventListener("submit", submitLogin);
+  $("logout-button").addEventListener("click", logOut);
+}
+
+/** On page load: resume the session the cookie holds, or show the sign-in form. */
+export async function boot() {
+  try {
+    const response = await fetch(`${API}/me`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.ok) {
+      const data = await response.json();
+      setCsrfToken(data.csrf_token || "");
+      start(data.agent);
+      return;
+    }
+  } catch (err) {
+    showLogin("Can't reach the server; check the connection and reload the page.");
+    return;
+  }
+  showLogin("");
+}

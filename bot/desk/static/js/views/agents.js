@@ -1,0 +1,115 @@
+// The agents view (admins only): the team's accounts and the form to add an agent.
+
+import { $, add, errorBox, fill, h, pageHeader, showError, tableHead, toast } from "../dom.js";
+import { act, api, getForView } from "../api.js";
+import { badge } from "../badges.js";
+import { current, state } from "../state.js";
+
+function agentRow(a) {
+  return h(
+    "tr",
+    { "data-testid": "agent-row" },
+    h("td", { class: "strong" }, a.name),
+    h("td", {}, a.email),
+    h("td", {}, a.role === "admin" ? badge("admin", "info") : badge("agent", "neutral")),
+    h("td", {}, a.active ? badge("active", "good") : badge("disabled", "bad")),
+  );
+}
+
+function agentForm() {
+  const formError = errorBox("agent-form-error");
+  const email = h("input", { id: "agent-email", type: "email", required: true, autocomplete: "off" });
+  const name = h("input", { id: "agent-name-input", type: "text", autocomplete: "off", placeholder: "Shown to customers" });
+  const password = h("input", {
+    id: "agent-password",
+    type: "password",
+    required: true,
+    minlength: "10",
+    autocomplete: "new-password",
+    "aria-describedby": "agent-password-hint",
+  });
+  const role = h("select", { id: "agent-role-select" }, h("option", { value: "agent" }, "Agent"), h("option", { value: "admin" }, "Admin"));
+  const submit = h("button", { type: "submit", id: "agent-add", class: "btn btn-primary" }, "Add agent");
+  const form = h(
+    "form",
+    { id: "agent-form", class: "form-grid", novalidate: true },
+    formError,
+    h("div", {}, h("label", { for: "agent-email" }, "Email"), email),
+    h("div", {}, h("label", { for: "agent-name-input" }, "Name"), name),
+    h(
+      "div",
+      {},
+      h("label", { for: "agent-password" }, "Password"),
+      password,
+      h("p", { id: "agent-password-hint", class: "hint" }, "At least 10 characters. Share it privately."),
+    ),
+    h("div", {}, h("label", { for: "agent-role-select" }, "Role"), role),
+    h("div", { class: "form-actions" }, submit),
+  );
+  return { form, formError, email, name, password, role, submit };
+}
+
+/** True (with the problem shown and the field to fix focused) when the form may not be sent yet. */
+function invalid(fields) {
+  if (!fields.email.value.includes("@")) {
+    showError(fields.formError, "Enter the agent's email address.");
+    fields.email.focus();
+    return true;
+  }
+  if (fields.password.value.length < 10) {
+    showError(fields.formError, "The password must have at least 10 characters.");
+    fields.password.focus();
+    return true;
+  }
+  return false;
+}
+
+export function agentsView() {
+  const seq = state.viewSeq;
+  if (!state.me || state.me.role !== "admin") {
+    add($("view"), pageHeader("Agents"), h("p", { class: "alert alert-info" }, "Only admins can manage agents."));
+    return {};
+  }
+  const box = h("div", { id: "agents-body" });
+  const error = errorBox("agents-error");
+  const fields = agentForm();
+  add(
+    $("view"),
+    pageHeader("Agents"),
+    error,
+    h("section", { class: "card" }, h("h2", {}, "Team"), box),
+    h("section", { class: "card" }, h("h2", {}, "Add an agent"), fields.form),
+  );
+
+  async function load() {
+    const data = await getForView(seq, error, "/agents");
+    if (!data) return;
+    fill(
+      box,
+      h(
+        "table",
+        { class: "table", id: "agents-table" },
+        tableHead(["Name", "Email", "Role", "Account"], false),
+        h("tbody", {}, (data.agents || []).map(agentRow)),
+      ),
+    );
+  }
+
+  async function addAgent(event) {
+    event.preventDefault();
+    if (invalid(fields)) return;
+    const { email, name, password, role } = fields;
+    const done = await act(fields.submit, fields.formError, () =>
+      api("POST", "/agents", { email: email.value.trim(), name: name.value.trim(), password: password.value, role: role.value }),
+    );
+    if (done && current(seq)) {
+      fields.form.reset();
+      toast(`Added ${done.agent.name} <${done.agent.email}>.`);
+      load();
+    }
+  }
+
+  fields.form.addEventListener("submit", addAgent);
+  load();
+  return { refresh: load };
+}

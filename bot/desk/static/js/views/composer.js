@@ -1,0 +1,77 @@
+// The conversation view's reply composer: the form, who may write and why not (the hint), sending with Enter.
+
+import { errorBox, h } from "../dom.js";
+import { act, api } from "../api.js";
+import { current } from "../state.js";
+
+function hintFor(canWrite, owner, h0) {
+  if (canWrite) return "Enter sends · Shift+Enter for a new line. The customer gets this on their channel.";
+  if (owner === "queue") return "Claim this conversation to reply; the customer is waiting.";
+  if (owner === "agent") return `${h0.agent_name || "Another agent"} owns this conversation.`;
+  return "The assistant owns this conversation. Take over to write to the customer.";
+}
+
+/**
+ * The reply form of view `seq`. `handoff()` and `mine()` tell the view's handoff and whether this
+ * agent owns it; `onClaim(button)` claims it; `onEntry(entry)` shows a sent message.
+ */
+export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
+  const replyText = h("textarea", {
+    id: "reply-text",
+    rows: "3",
+    maxlength: "4000",
+    disabled: true,
+    placeholder: "Write to the customer…",
+    "aria-describedby": "reply-hint",
+  });
+  const replySend = h("button", { type: "submit", id: "reply-send", class: "btn btn-primary", disabled: true }, "Send");
+  const replyHint = h("p", { id: "reply-hint", class: "hint", "data-testid": "reply-hint" });
+  const replyClaim = h("button", { type: "button", id: "reply-claim", class: "btn btn-secondary btn-sm", hidden: true }, "Claim");
+  const replyError = errorBox("reply-error");
+  const replyForm = h(
+    "form",
+    { id: "reply-form", class: "composer", "aria-label": "Reply to the customer" },
+    h("label", { for: "reply-text", class: "composer-label" }, "Reply to the customer"),
+    replyError,
+    h("div", { class: "composer-row" }, replyText, replySend),
+    h("div", { class: "composer-foot" }, replyHint, replyClaim),
+  );
+
+  async function sendReply() {
+    const text = replyText.value.trim();
+    const h0 = handoff();
+    if (!text || !h0 || replySend.disabled) return;
+    const done = await act(replySend, replyError, () => api("POST", `/handoffs/${h0.id}/messages`, { text }));
+    if (!current(seq)) return;
+    replySend.disabled = !mine();
+    if (done) {
+      replyText.value = "";
+      if (done.entry) onEntry(done.entry);
+      replyText.focus();
+    }
+  }
+
+  replyClaim.addEventListener("click", () => onClaim(replyClaim));
+  replyForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendReply();
+  });
+  replyText.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendReply();
+    }
+  });
+
+  /** Enable writing for the owner only, and say who owns the conversation otherwise. */
+  function render(owner, h0) {
+    const canWrite = mine();
+    replyText.disabled = !canWrite;
+    replySend.disabled = !canWrite;
+    replyClaim.hidden = !(h0 && h0.status === "queued");
+    replyHint.textContent = hintFor(canWrite, owner, h0);
+    replyForm.classList.toggle("is-disabled", !canWrite);
+  }
+
+  return { form: replyForm, render, focus: () => replyText.focus() };
+}

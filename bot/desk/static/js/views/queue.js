@@ -1,0 +1,154 @@
+// The queue view: who is waiting for a person (with Claim) and which conversations agents are handling.
+
+import { $, add, errorBox, fill, h, pageHeader, tableHead } from "../dom.js";
+import { act, api } from "../api.js";
+import { channelBadge, customerLabel, priorityBadge } from "../badges.js";
+import { ticking } from "../format.js";
+import { loadQueue } from "../queue_feed.js";
+import { current, state } from "../state.js";
+
+const WAITING_COLUMNS = ["Customer", "Channel", "Waiting", "Priority", "Reason", "Summary"];
+const ACTIVE_COLUMNS = ["Customer", "Channel", "Agent", "With agent for", "Reason"];
+
+function openLink(handoff, label) {
+  return h(
+    "a",
+    {
+      class: "btn btn-ghost btn-sm",
+      href: `#/handoff/${handoff.id}`,
+      "aria-label": label,
+      dataset: { focusKey: `open-${handoff.id}` },
+    },
+    "Open",
+  );
+}
+
+function waitingRow(handoff, claim) {
+  const who = customerLabel(handoff);
+  return h(
+    "tr",
+    {
+      "data-testid": "queue-row",
+      dataset: { handoffId: String(handoff.id), senderId: handoff.sender_id },
+      class: handoff.priority > 0 ? "row-priority" : "",
+    },
+    h("td", {}, h("div", { class: "strong" }, who), h("div", { class: "muted small mono" }, handoff.sender_id)),
+    h("td", {}, channelBadge(handoff.channel)),
+    h("td", { "data-testid": "queue-wait" }, ticking(handoff._sinceMs)),
+    h("td", {}, priorityBadge(handoff.priority)),
+    h("td", { "data-testid": "queue-reason" }, handoff.reason_text),
+    h("td", { class: "summary-cell" }, h("div", { class: "clamp", title: handoff.summary }, handoff.summary || "—")),
+    h(
+      "td",
+      { class: "actions" },
+      openLink(handoff, `Open conversation with ${who}`),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary btn-sm",
+          "data-testid": "queue-claim",
+          "aria-label": `Claim conversation with ${who}`,
+          dataset: { focusKey: `claim-${handoff.id}` },
+          onclick: (event) => claim(handoff, event.currentTarget),
+        },
+        "Claim",
+      ),
+    ),
+  );
+}
+
+function activeRow(handoff) {
+  const mine = state.me && handoff.agent_id === state.me.id;
+  return h(
+    "tr",
+    {
+      "data-testid": "active-row",
+      class: mine ? "row-mine" : "",
+      dataset: { handoffId: String(handoff.id), senderId: handoff.sender_id },
+    },
+    h("td", {}, h("div", { class: "strong" }, customerLabel(handoff))),
+    h("td", {}, channelBadge(handoff.channel)),
+    h("td", {}, mine ? h("span", {}, `${handoff.agent_name} (you)`) : handoff.agent_name || "—"),
+    h("td", {}, handoff._claimedMs ? ticking(handoff._claimedMs) : "—"),
+    h("td", {}, handoff.reason_text),
+    h("td", { class: "actions" }, openLink(handoff, null)),
+  );
+}
+
+function renderWaiting(box, waiting, claim) {
+  if (!waiting.length) {
+    fill(
+      box,
+      h(
+        "p",
+        { class: "empty", id: "queue-empty", "data-testid": "queue-empty" },
+        "Nobody is waiting. New conversations appear here as soon as the assistant hands them over.",
+      ),
+    );
+    return;
+  }
+  fill(
+    box,
+    h(
+      "table",
+      { class: "table", id: "queue-table", "data-testid": "queue-table" },
+      tableHead(WAITING_COLUMNS, true),
+      h("tbody", {}, waiting.map((handoff) => waitingRow(handoff, claim))),
+    ),
+  );
+}
+
+function renderActive(box, active) {
+  if (!active.length) {
+    fill(box, h("p", { class: "empty" }, "No conversation is with an agent right now."));
+    return;
+  }
+  fill(
+    box,
+    h("table", { class: "table", id: "active-table" }, tableHead(ACTIVE_COLUMNS, true), h("tbody", {}, active.map(activeRow))),
+  );
+}
+
+export function queueView() {
+  const seq = state.viewSeq;
+  const waitingBox = h("div", { id: "queue-waiting" });
+  const activeBox = h("div", { id: "queue-active" });
+  const error = errorBox("queue-error");
+  add(
+    $("view"),
+    pageHeader("Queue"),
+    error,
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "waiting-title" },
+      h("h2", { id: "waiting-title" }, "Waiting for a person"),
+      waitingBox,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "active-title" },
+      h("h2", { id: "active-title" }, "Being handled"),
+      activeBox,
+    ),
+  );
+
+  async function claim(handoff, button) {
+    const done = await act(button, error, () => api("POST", `/handoffs/${handoff.id}/claim`));
+    if (done && current(seq)) location.hash = `#/handoff/${handoff.id}`;
+  }
+
+  function render(data) {
+    const all = data.handoffs || [];
+    renderWaiting(waitingBox, all.filter((x) => x.status === "queued"), claim);
+    renderActive(activeBox, all.filter((x) => x.status === "assigned"));
+  }
+
+  if (state.queue) render(state.queue);
+  else fill(waitingBox, h("p", { class: "empty" }, "Loading…"));
+  loadQueue();
+  return {
+    onQueue: (data) => current(seq) && render(data),
+    refresh: () => loadQueue(),
+  };
+}
