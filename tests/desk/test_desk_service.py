@@ -1,0 +1,152 @@
+"""The desk's operations (bot/desk/service.py) with a fake handoff runtime and fake trackers,
+and how the desk API answers each domain error."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from bot.desk import auth
+from bot.desk.api.web import BadRequest, status_for
+from bot.desk.service import Conflict, DeskService, NotFound
+from bot.handoff import queue
+from bot.handoff.delivery import DeliveryError
+from bot.handoff.errors import HandoffError, HandoffNotFound, NotTheOwner, WrongState
+from bot.store import tickets as ticket_store
+
+
+class Refused(DeliveryError):
+    def __init__(self) -> None:
+        Exception.__init__(self, "the platform refused the message")
+
+
+class FakeBus:
+    def __init__(self) -> None:
+        self.published: List[tuple] = []
+
+    def publish(self, kind: str, **data: Any) -> None:
+        self.published.append((kind, data))
+
+
+class FakeRuntime:
+    """Records what the desk asked the handoff runtime to tell customers and agents."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.bus, self.calls, self.refuse = FakeBus(), [], refuse
+
+    async def claimed(self, handoff, agent_name: str) -> None:
+        self.calls.append(("claimed", handoff.sender_id, agent_name))
+
+    async def took_over(self, handoff, agent_name: str) -> None:
+        self.calls.append(("took_over", handoff.sender_id, agent_name))
+
+    async def hand_back(self, handoff, agent_name: str) -> None:
+        self.calls.append(("hand_back", handoff.sender_id, agent_name))
+
+    async def agent_message(self, handoff, author: Dict[str, Any], text: str) -> Dict[str, Any]:
+        self.calls.append(("agent_message", handoff.sender_id, text))
+        return {"who": "agent", "text": text, "agent": author["name"]}
+
+    async def reply_to_ticket(self, sender_id: str, channel: str, author: Dict[str, Any], text: str) -> None:
+        if self.refuse:
+            raise Refused()
+        self.calls.append(("reply_to_ticket", sender_id, text))
+
+
+class FakeTrackers:
+    def __init__(self, conversations: Dict[str, List[Dict[str, Any]]]) -> None:
+        self.conversations = conversations
+
+    async def state(self, sender_id: str):
+        events = self.conversations.get(sender_id, [])
+        return events, {"customer_name": "Zoe"} if events else {}, 1 if events else 0
+
+    async def recent(self, limit: int = 50):
+        return [{"sender_id": s, "last_active": 1.0} for s in self.conversations][:limit]
+
+
+def _agent(email: str = "ann@example.com", name: str = "Ann"):
+    return auth.add_agent(email, name, "a long enough password")
+
+
+def _said(text: str, channel: str = "webchat") -> Dict[str, Any]:
+    return {"event": "user", "text": text, "input_channel": channel, "timestamp": 1.0}
+
+
+async def test_claim_announces_the_agent_once(store):
+    ann = _agent()
+    runtime = FakeRuntime()
+    desk = DeskService(runtime, FakeTrackers({}))
+    handoff = queue.create("conv", "webchat", "customer_request")
+    assert (await desk.claim(handoff.id, ann)).agent_id == ann.id
+    assert (await desk.claim(handoff.id, ann)).agent_id == ann.id  # a second click changes nothing
+    assert runtime.calls == [("claimed", "conv", "Ann")]
+    with pytest.raises(HandoffNotFound):
+        await desk.claim(handoff.id + 100, ann)
+
+
+async def test_takeover_write_and_hand_back(store):
+    ann, bob = _agent(), _agent("bob@example.com", "Bob")
+    runtime = FakeRuntime()
+    desk = DeskService(runtime, FakeTrackers({"conv": [_said("hello", "telegram")]}))
+    with pytest.raises(NotFound, match="No such conversation."):
+        await desk.takeover("nobody", ann)
+    with pytest.raises(WrongState, match="take it over before writing"):
+        await desk.write_to_conversation("conv", ann, "hi")
+    taken = await desk.takeover("conv", ann)
+    assert (taken.channel, taken.status, taken.customer_name) == ("telegram", "assigned", "Zoe")
+    assert (await desk.write_to_conversation("conv", ann, "hi"))["text"] == "hi"
+    with pytest.raises(NotTheOwner):
+        await desk.write(taken.id, bob, "me too")
+    view = await desk.conversation("conv")
+    assert view["owner"] == "agent" and view["handoff"]["id"] == taken.id
+    assert [r["owner"] for r in await desk.recent()] == ["agent"]
+    note = await desk.add_note(taken.id, bob, "VIP")
+    assert note["agent"] == "Bob" and runtime.bus.published[-1][0] == "note"
+    assert (await desk.hand_back(taken.id, ann)).status == "resolved"
+    assert runtime.calls == [
+        ("took_over", "conv", "Ann"),
+        ("agent_message", "conv", "hi"),
+        ("hand_back", "conv", "Ann"),
+    ]
+    assert (await desk.conversation("conv"))["owner"] == "bot"
+
+
+async def test_ticket_reply_records_whether_it_was_delivered(store):
+    ann = _agent()
+    ticket = ticket_store.open_ticket("Broken", "It broke", None, channel="webchat", sender_id="conv")
+    assert (
+        await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket(ticket.reference, ann, "On it") == "pending"
+    )
+    with pytest.raises(DeliveryError):
+        await DeskService(FakeRuntime(refuse=True), FakeTrackers({})).reply_to_ticket(ticket.reference, ann, "Again")
+    delivered = [
+        (m["text"], m["delivered"], m["delivery_error"]) for m in ticket_store.ticket_messages(ticket.reference)
+    ]
+    assert delivered[-2:] == [
+        ("On it", True, None),
+        ("Again", False, "the platform refused the message"),
+    ]
+    with pytest.raises(NotFound):
+        await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket("T-NOPE", ann, "?")
+    by_email = ticket_store.open_ticket("Mail", "By email", "dave@example.com", channel="rest")
+    with pytest.raises(Conflict, match="reply by email"):
+        await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket(by_email.reference, ann, "?")
+
+
+@pytest.mark.parametrize(
+    "err, status",
+    [
+        (BadRequest("x"), 400),
+        (NotTheOwner("x"), 403),
+        (HandoffNotFound("x"), 404),
+        (NotFound("x"), 404),
+        (WrongState("x"), 409),
+        (Conflict("x"), 409),
+        (HandoffError("x"), 409),
+        (Refused(), 502),
+    ],
+)
+def test_domain_errors_map_to_http_statuses(err, status):
+    assert status_for(err) == status
