@@ -13,7 +13,7 @@ import logging
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
 
-from rasa.core.channels.channel import InputChannel, OutputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.outbound import DeliveryError
 
@@ -277,3 +277,21 @@ class PlatformInput(InputChannel):
             tasks.submit(sender_id, self.output.send_response, sender_id, {"text": refusal.message})
             return
         tasks.submit(sender_id, deliver, *args)
+
+    async def to_assistant(
+        self, sender_id: str, text: str, message_id: Optional[str], metadata: Dict[str, Any]
+    ) -> None:
+        """Give one converted customer message to the assistant (through the handoff gate)."""
+        on_new_message = getattr(self, "_on_new_message", None)
+        if on_new_message is None:
+            raise RuntimeError(f"{self.name()}: a message arrived before the channel was registered with the server")
+        await on_new_message(
+            UserMessage(
+                text,
+                self.output,
+                sender_id,
+                input_channel=self.name(),
+                message_id=message_id,
+                metadata=metadata,
+            )
+        )

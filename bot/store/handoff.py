@@ -13,7 +13,7 @@ import enum
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from bot.store.models import Base, _enum, utcnow
+from bot.store.models import Base, enum_column, utcnow
 
 
 class AgentRole(str, enum.Enum):
@@ -38,7 +38,7 @@ class Agent(Base):
     id = Column(Integer, primary_key=True)
     email = Column(String(254), nullable=False, unique=True, index=True)
     name = Column(String(200), nullable=False)
-    role = Column(_enum(AgentRole), nullable=False, default=AgentRole.agent)
+    role = Column(enum_column(AgentRole), nullable=False, default=AgentRole.agent)
     password_hash = Column(String(300), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
@@ -65,7 +65,7 @@ class Handoff(Base):
     id = Column(Integer, primary_key=True)
     sender_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(40), nullable=False)
-    status = Column(_enum(HandoffStatus), nullable=False, default=HandoffStatus.queued)
+    status = Column(enum_column(HandoffStatus), nullable=False, default=HandoffStatus.queued)
     reason = Column(String(40), nullable=False)  # customer_request, failed_understanding, ...
     reason_detail = Column(Text, nullable=False, default="")
     priority = Column(Integer, nullable=False, default=0)  # higher first

@@ -49,7 +49,7 @@ class TicketPriority(str, enum.Enum):
     urgent = "urgent"
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
+def enum_column(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings (no native PG enum) so adding a state needs no migration.
     return Enum(cls, native_enum=False, length=20, validate_strings=True)
 
@@ -73,7 +73,7 @@ class Order(Base):
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True, index=True)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
-    status = Column(_enum(OrderStatus), nullable=False, default=OrderStatus.processing)
+    status = Column(enum_column(OrderStatus), nullable=False, default=OrderStatus.processing)
     placed_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     carrier = Column(String(40))
@@ -133,8 +133,8 @@ class Ticket(Base):
     reference = Column(String(20), unique=True, index=True)
     subject = Column(String(200), nullable=False)
     description = Column(Text, nullable=False, default="")
-    status = Column(_enum(TicketStatus), nullable=False, default=TicketStatus.open)
-    priority = Column(_enum(TicketPriority), nullable=False, default=TicketPriority.normal)
+    status = Column(enum_column(TicketStatus), nullable=False, default=TicketStatus.open)
+    priority = Column(enum_column(TicketPriority), nullable=False, default=TicketPriority.normal)
     customer_id = Column(Integer, ForeignKey("customers.id"), index=True)
     email = Column(String(254), index=True)  # None: the answer goes back on the channel only
     channel = Column(String(40), nullable=False, default="rest")

@@ -273,21 +273,10 @@ class SlackInput(PlatformInput):
         await self._deliver(inbound)
 
     async def _deliver(self, inbound: Inbound) -> None:
-        if self._on_new_message is None:
-            raise RuntimeError("slack: message received before the channel was registered with the server")
         name, email = await self.users.lookup(inbound.user_id)
         # users.info is Slack's own record of the workspace member: its email is verified.
         metadata = customer_metadata("slack", inbound.user_id, name, email, inbound.platform, email_verified=True)
-        await self._on_new_message(
-            UserMessage(
-                inbound.text,
-                self.output,
-                inbound.sender_id,
-                input_channel=self.name(),
-                message_id=inbound.message_id,
-                metadata=metadata,
-            )
-        )
+        await self.to_assistant(inbound.sender_id, inbound.text, inbound.message_id, metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self._on_new_message = on_new_message

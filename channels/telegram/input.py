@@ -106,18 +106,7 @@ class TelegramInput(PlatformInput):
         await self._deliver(inbound)
 
     async def _deliver(self, inbound: Inbound) -> None:
-        if self._on_new_message is None:
-            raise RuntimeError("telegram: update received before the channel was registered with the server")
-        await self._on_new_message(
-            UserMessage(
-                inbound.text,
-                self.output,
-                inbound.sender_id,
-                input_channel=self.name(),
-                message_id=inbound.message_id,
-                metadata=inbound.metadata,
-            )
-        )
+        await self.to_assistant(inbound.sender_id, inbound.text, inbound.message_id, inbound.metadata)
 
     def _secret_ok(self, given: Optional[str]) -> bool:
         expected = self.config.webhook_secret
