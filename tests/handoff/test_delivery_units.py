@@ -218,3 +218,20 @@ async def test_output_for_reaches_the_channels_outbound():
     await output.send_response("conv-1", {"text": "Back with the assistant."})
     assert telegram.calls == [("conv-1", {"text": "Back with the assistant."}, False)]
     assert await texts_in_tracker(agent, "conv-1") == []  # the bot turn records its own words
+
+
+class Broken:
+    """An outbound failing the way a database or a library does, not with DeliveryError."""
+
+    async def deliver(self, sender_id: str, message: Dict[str, Any], *, strict: bool = False) -> None:
+        raise RuntimeError("database is locked")
+
+
+async def test_any_failure_is_logged_when_lenient_and_a_delivery_error_when_strict():
+    agent = FakeAgent()
+    delivery = delivery_with(agent, slack=Broken())
+    await delivery.send("conv-1", "slack", "You're next in line.")  # recorded, the failure only logged
+    assert await texts_in_tracker(agent, "conv-1") == ["You're next in line."]
+    with pytest.raises(DeliveryError, match="database is locked"):
+        await delivery.send("conv-1", "slack", "Hi, Ann here", author=ANN, strict=True)
+    assert await texts_in_tracker(agent, "conv-1") == ["You're next in line."]

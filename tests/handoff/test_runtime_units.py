@@ -130,6 +130,16 @@ async def test_a_waiting_customer_hears_their_place_at_most_once_a_minute_and_pa
     assert agent.handled == []
 
 
+async def test_a_waiting_customer_is_answered_on_a_host_booted_seconds_ago(app_db, monkeypatch):
+    import time
+
+    clock = SimpleNamespace(monotonic=lambda: 5.0, time=time.time)  # the monotonic clock starts near 0
+    monkeypatch.setattr("bot.handoff.runtime.time", clock)
+    gate = Gate(FakeAgent())
+    queue.create(SENDER, "slack", "customer_request")
+    assert len(await gate.say("hello?")) == 1
+
+
 async def test_an_assigned_conversation_gets_no_bot_reply_at_all(app_db):
     agent = FakeAgent()
     gate = Gate(agent)
