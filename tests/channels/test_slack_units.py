@@ -10,6 +10,7 @@ from bot.settings import ConfigError
 from channels import slack
 from channels.common import PayloadTable
 from channels.slack import convert as fmt
+from tests.mocks.slack_api import FAKE_BOT_TOKEN
 
 ENV_KEYS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL")
 
@@ -213,7 +214,7 @@ async def test_the_registry_reaches_a_conversation_through_the_running_channel(s
     from bot.outbound import DeliveryError
     from bot.settings import Settings
 
-    slack_env.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    slack_env.setenv("SLACK_BOT_TOKEN", FAKE_BOT_TOKEN)
     slack_env.setenv("SLACK_SIGNING_SECRET", "secret")
     slack_env.setenv("SLACK_API_URL", slack_api.url)
     channel = slack.SlackInput(slack.SlackConfig.from_env(), Intake(Settings().security), delivery_retries=0)

@@ -129,3 +129,21 @@ async def test_desk_errors_of_other_areas_map_too(desk_api):
     assert (await client.get("/desk/api/conversations/gone")).status_code == 404
     reply = await client.post("/desk/api/tickets/T-1/reply", json={"text": "hi"}, headers={"X-CSRF-Token": csrf})
     assert reply.status_code == 409 and "reply by email" in reply.json()["error"]
+
+
+async def test_static_files_are_served_from_nested_folders_and_nothing_outside(desk_api):
+    client, _ = desk_api
+    module = await client.get("/desk/static/js/views/handoff.js")
+    assert module.status_code == 200 and "javascript" in module.headers["content-type"]
+    for path in (
+        "/desk/static/../auth.py",
+        "/desk/static/%2e%2e/auth.py",
+        "/desk/static/js/..%2f..%2fauth.py",
+        "/desk/static/js/%2e%2e/%2e%2e/api/web.py",
+        "/desk/static/%2fetc%2fpasswd",
+        "/desk/static/js",
+        "/desk/static/js/missing.js",
+    ):
+        answer = await client.get(path)
+        assert answer.status_code == 404, path
+        assert "import" not in answer.text and "root:" not in answer.text

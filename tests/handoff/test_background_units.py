@@ -21,6 +21,7 @@ from bot.store.db import session_scope
 from bot.store.handoff import Agent, Handoff, HandoffStatus
 from bot.store.models import utcnow
 from tests.fakes import app_database, handoff_config, published
+from tests.mocks.slack_api import FAKE_BOT_TOKEN
 
 CONFIG = handoff_config()  # always open, 4 minutes a conversation, reminders every 120 s
 
@@ -236,7 +237,7 @@ async def test_slack_alert_text_escapes_what_customers_wrote():
         async def chat_postMessage(self, **kwargs: Any) -> None:  # noqa: N802 - slack-sdk's name
             self.posts.append(kwargs)
 
-    alerts = SlackAlerts("C-ALERTS", "xoxb-test", None, "http://localhost:5005/desk")
+    alerts = SlackAlerts("C-ALERTS", FAKE_BOT_TOKEN, None, "http://localhost:5005/desk")
     alerts.client = FakeClient()
     handoff = _view(id=12, customer_name="<!channel> Bob & co", summary="Wants <https://evil.example|a refund>")
 

@@ -27,6 +27,10 @@ from tests.mocks.recording import RecordingServer
 JSON_ARGS = ("blocks", "attachments", "metadata")
 
 
+# A stand-in bot token for tests: the mock accepts any token; real ones come from the environment.
+FAKE_BOT_TOKEN = "fake-slack-bot-token"
+
+
 @dataclass
 class Call:
     method: str
