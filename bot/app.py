@@ -32,9 +32,10 @@ from rasa.core import run as rasa_run
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic
 
-from bot import patches
+from bot import patches, storage
 from bot.desk import api as desk_api
 from bot.desk.events import EventBus
+from bot.desk.relay import RedisRelay
 from bot.endpoints import build_endpoints
 from bot.handoff import queue as handoff_queue
 from bot.handoff.background import BackgroundLoop, SlackAlerts
@@ -44,7 +45,7 @@ from bot.instance_secrets import Tokens
 from bot.intake import Intake
 from bot.outbound import ChannelRegistry
 from bot.settings import Settings
-from bot.store import db
+from bot.store import db, tracker_schema
 from bot.store.db import run_sync
 from bot.web import guards
 from channels import slack, telegram, webchat
@@ -113,8 +114,13 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     )
     app.ctx.intake = intake
     app.ctx.registry = registry
+    relay = RedisRelay(settings.events_redis_url) if settings.events_redis_url else None
     runtime = HandoffRuntime(
-        lambda: app.ctx.agent, settings.handoff, EventBus(), Delivery(lambda: app.ctx.agent, registry), intake
+        lambda: app.ctx.agent,
+        settings.handoff,
+        EventBus(relay=relay),
+        Delivery(lambda: app.ctx.agent, registry),
+        intake,
     )
 
     async def on_new_message(message: UserMessage) -> Any:
@@ -147,15 +153,33 @@ async def start_handoff(settings: Settings, runtime: HandoffRuntime, app: Sanic,
     """The app database, the tracker store's patches, the runtime and its background loop."""
     db.create_schema()
     patches.install_tracker_store_patches(app.ctx.agent.tracker_store, runtime.remember)
+    await run_sync(ensure_tracker_index, app.ctx.agent.tracker_store)
     app.ctx.handoff = runtime
+    if runtime.bus.relay is not None:
+        runtime.bus.relay.start(runtime.bus.deliver)
     app.ctx.handoff_loop = BackgroundLoop(runtime, settings.handoff, SlackAlerts.from_settings(settings))
     app.ctx.handoff_loop.start()
+
+
+def ensure_tracker_index(tracker_store: Any) -> None:
+    """The sender_id index on the tracker table, wherever the tracker database is."""
+    engine = storage.tracker_engine(tracker_store)
+    if engine is None:
+        return
+    try:
+        with engine.begin() as connection:
+            tracker_schema.ensure_sender_index(connection)
+    except Exception:  # noqa: BLE001 - serve without it rather than not start
+        logger.exception("tracker store: could not check the index on events(sender_id)")
 
 
 async def stop_handoff(app: Sanic, _loop: Any) -> None:
     loop = getattr(app.ctx, "handoff_loop", None)
     if loop is not None:
         await loop.stop()
+    runtime = getattr(app.ctx, "handoff", None)
+    if runtime is not None and runtime.bus.relay is not None:
+        await runtime.bus.relay.stop()
 
 
 def serve(settings: Settings, model_path: str, tokens: Tokens) -> None:

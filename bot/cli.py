@@ -52,12 +52,40 @@ def _prepare(settings: Settings) -> tuple:
     return ensure_model(settings)
 
 
+def _banner(settings: Settings, stack) -> str:  # noqa: ANN001 - bot.launcher.Stack
+    base = settings.base_url
+    lines = ["", "The assistant is running."]
+    if stack.servers > 1:
+        lines.append(
+            f"  {stack.servers} Rasa servers (put a load balancer with sticky sessions in front: docs/DEPLOY.md):"
+        )
+        lines += [f"    {url}" for url in stack.rasa_urls]
+        base = stack.rasa_url.replace("127.0.0.1", "localhost") if not settings.public_url else base
+    lines += [
+        f"  REST channel:  POST {base}/webhooks/rest/webhook  " + '{"sender": "me", "message": "hi"}',
+        *(
+            [f"  Website chat:  {base}/demo  (demo shop page; embed {base}/webchat/widget.js)"]
+            if settings.webchat.enabled
+            else []
+        ),
+        f"  Agent desk:    {base}/desk/  (accounts: python -m bot agents add EMAIL)",
+        f"  HTTP API:      {base}/status?token=<RASA_API_TOKEN>",
+        f"  Action server: {stack.actions_url}/health"
+        if stack.actions
+        else f"  Action server: {settings.action_endpoint_url}",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.launcher import Stack
+    from bot.launcher import Stack, check_cluster
 
     settings = _with_port(settings, args.port)
+    check_cluster(settings, args.servers)  # before training or touching the database
     model = _prepare(settings)
-    stack = Stack(settings, model)
+    stack = Stack(settings, model, servers=args.servers, actions=not args.no_actions)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         stack.start()
@@ -68,22 +96,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 f"  {stack.tokens.api}",
                 flush=True,
             )
-        base = settings.base_url
-        print(
-            "\nThe assistant is running.\n"
-            f"  REST channel:  POST {base}/webhooks/rest/webhook  "
-            '{"sender": "me", "message": "hi"}\n'
-            + (
-                f"  Website chat:  {base}/demo  (demo shop page; embed {base}/webchat/widget.js)\n"
-                if settings.webchat.enabled
-                else ""
-            )
-            + f"  Agent desk:    {base}/desk/  (accounts: python -m bot agents add EMAIL)\n"
-            + f"  HTTP API:      {base}/status?token=<RASA_API_TOKEN>\n"
-            f"  Action server: http://127.0.0.1:{settings.actions_port}/health\n"
-            "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
+        print(_banner(settings, stack), flush=True)
         code = stack.wait()
         print(f"A server process exited with code {code}; stopping.", file=sys.stderr)
         return code or 1
@@ -176,13 +189,24 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import db
+    from bot.store import db, migrate
     from bot.store.seed import seed
 
     db.configure(settings.app_database_url)
-    if args.db_command == "init":
+    if args.db_command in ("init", "upgrade"):
+        before = migrate.current_revision(db.engine())
         created = db.create_schema()
-        print("Created the schema." if created else "The schema is already there; nothing changed.")
+        after = migrate.current_revision(db.engine())
+        if created:
+            print(f"Created the schema (revision {after}).")
+        elif before == after:
+            print(f"The schema is up to date (revision {after}); nothing changed.")
+        else:
+            print(f"Migrated the schema from revision {before or 'none (created before migrations)'} to {after}.")
+    elif args.db_command == "current":
+        print(migrate.current_revision(db.engine()) or "none: run `python -m bot db upgrade`")
+    elif args.db_command == "revision":
+        migrate.new_revision(db.engine(), args.message)
     elif args.db_command == "seed":
         summary = seed()
         print(
@@ -198,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="train if needed, then start the action server and the Rasa server")
     run.add_argument("--port", type=int, help="Rasa server port (default: $PORT or 5005)")
+    run.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="Rasa servers to start on ports PORT..PORT+N-1 (N>1 needs PostgreSQL and Redis: docs/DEPLOY.md)",
+    )
+    run.add_argument("--no-actions", action="store_true", help="start no action server (ACTION_SERVER_URL has one)")
     run.set_defaults(func=cmd_run)
 
     shell = sub.add_parser("shell", help="start the assistant and chat with it in this terminal")
@@ -211,7 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="the application database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("init", help="create missing tables")
+    db_sub.add_parser("upgrade", help="create the schema or migrate it to the newest revision (Alembic)")
+    db_sub.add_parser("init", help="the same as upgrade")
+    db_sub.add_parser("current", help="print the schema's revision")
+    revision = db_sub.add_parser("revision", help="(development) write a new migration from the models")
+    revision.add_argument("-m", "--message", required=True)
     db_sub.add_parser("seed", help="load the demo shop (idempotent)")
     db.set_defaults(func=cmd_db)
 

@@ -4,7 +4,7 @@ of endpoints.yml, so one set of environment variables configures every process."
 from __future__ import annotations
 
 from typing import Optional
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import EndpointConfig
@@ -26,6 +26,8 @@ def tracker_store_endpoint(url: str) -> EndpointConfig:
         db=parsed.path.lstrip("/"),
         username=parsed.username,
         password=parsed.password,
+        # e.g. ?options=-csearch_path%3Dsupport (a schema of its own) or sslmode=require
+        query=dict(parse_qsl(parsed.query)) or None,
     )
 
 

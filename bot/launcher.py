@@ -1,7 +1,9 @@
-"""Start the action server and the Rasa server as child processes, and stop them together.
+"""Start the action server and the Rasa server(s) as child processes, and stop them together.
 
-Used by `python -m bot run` / `shell` and by the end-to-end tests, so what the tests
-exercise is exactly what a user starts.
+Used by `python -m bot run` / `shell` and by the end-to-end and cluster tests, so what the tests
+exercise is exactly what a user starts. `servers=N` starts N Rasa servers on ports PORT ...
+PORT+N-1 (a local cluster: only on shared storage, see `check_cluster`); `actions=False` starts
+none of the action server (another host runs it: ACTION_SERVER_URL).
 """
 
 from __future__ import annotations
@@ -18,11 +20,22 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot import instance_secrets
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 
 class StartupError(RuntimeError):
     pass
+
+
+def check_cluster(settings: Settings, servers: int) -> None:
+    """Refuse a cluster on storage one process owns (SQLite, in-memory locks): ConfigError."""
+    if servers < 1:
+        raise ConfigError("--servers must be at least 1")
+    problems = settings.store.problems_for_cluster() if servers > 1 else ()
+    if problems:
+        raise ConfigError(
+            f"{servers} Rasa servers need storage they can share (docs/DEPLOY.md):\n  - " + "\n  - ".join(problems)
+        )
 
 
 def _reachable(url: str) -> bool:
@@ -43,11 +56,14 @@ class Stack:
     model_path: Path
     env: Dict[str, str] = field(default_factory=dict)
     log_dir: Optional[Path] = None  # None: children share this terminal
+    servers: int = 1
+    actions: bool = True
     processes: List[subprocess.Popen] = field(default_factory=list)
     tokens: instance_secrets.Tokens = field(init=False)
 
     def __post_init__(self) -> None:
-        # Both servers must agree on the tokens: resolved once here and handed to each.
+        check_cluster(self.settings, self.servers)
+        # Every server must agree on the tokens: resolved once here and handed to each.
         self.tokens = instance_secrets.resolve(self.settings)
 
     @property
@@ -61,25 +77,39 @@ class Stack:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.port}"
+        return self.rasa_urls[0]
+
+    @property
+    def rasa_urls(self) -> List[str]:
+        """Every Rasa server's address, in port order."""
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
+
+    @property
+    def ports(self) -> List[int]:
+        return [self.settings.port + index for index in range(self.servers)]
+
+    @staticmethod
+    def rasa_name(index: int) -> str:
+        return "rasa" if index == 0 else f"rasa-{index}"
 
     @property
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.actions_port}"
 
-    def _child_env(self) -> Dict[str, str]:
+    def _child_env(self, port: int) -> Dict[str, str]:
         env = {**os.environ, **self.env}
         env.update(
             RASA_TELEMETRY_ENABLED="false",
-            PORT=str(self.settings.port),
+            PORT=str(port),
             ACTIONS_PORT=str(self.settings.actions_port),
             PYTHONUNBUFFERED="1",
             RASA_API_TOKEN=self.tokens.api,
             ACTION_SERVER_TOKEN=self.tokens.actions,
+            ADDRESS_HASH_KEY=self.tokens.address_salt,
         )
         return env
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, args: List[str], port: Optional[int] = None) -> subprocess.Popen:
         out = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +117,7 @@ class Stack:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", *args],
             cwd=self.settings.root,
-            env=self._child_env(),
+            env=self._child_env(port or self.settings.port),
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
         )
@@ -99,13 +129,18 @@ class Stack:
         self._spawn("actions", ["actions"])
         self._wait_for(f"{self.actions_url}/health", timeout)
 
-    def start_rasa(self, timeout: float = 300) -> None:
-        self._spawn("rasa", ["serve", "--model", str(self.model_path)])
-        self._wait_for(f"{self.rasa_url}/", timeout)
+    def start_rasa(self, timeout: float = 300, index: Optional[int] = None) -> None:
+        """Start every Rasa server (they load in parallel), or only server `index` (a restart)."""
+        indexes = range(self.servers) if index is None else [index]
+        for i in indexes:
+            self._spawn(self.rasa_name(i), ["serve", "--model", str(self.model_path)], port=self.ports[i])
+        for i in indexes:
+            self._wait_for(f"{self.rasa_urls[i]}/", timeout)
 
     def start(self, timeout: float = 300) -> Stack:
         try:
-            self.start_actions(timeout)
+            if self.actions:
+                self.start_actions(timeout)
             self.start_rasa(timeout)
         except BaseException:
             self.stop()
@@ -126,6 +161,13 @@ class Stack:
     def stop_process(self, name: str, timeout: float = 15) -> None:
         for process in [p for p in self.processes if p.name == name]:  # type: ignore[attr-defined]
             self._terminate(process, timeout)
+            self.processes.remove(process)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a child, as a crash or the OOM killer would (no clean shutdown)."""
+        for process in [p for p in self.processes if p.name == name]:  # type: ignore[attr-defined]
+            process.kill()
+            process.wait()
             self.processes.remove(process)
 
     @staticmethod

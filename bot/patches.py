@@ -13,6 +13,8 @@ tests check the dialogue exactly as the server runs it.
 | `MessageProcessor._predict_next_with_tracker` | bot/speedups.py | ask the RulePolicy first: a rule that applies always wins, so TED runs only when none does | make test-stories (both paths) |
 | `MessageProcessor.parse_message`, `._run_prediction_loop` | bot/model_thread.py | NLU and policies run in one model thread beside the event loop: one long message cannot stall every other customer | tests/security/test_availability.py |
 | the tracker store's engine (an instance) | bot/speedups.py `pool_sqlite_tracker_store` | pooled SQLite connections in WAL mode instead of a new connection per read/write | every end-to-end test (SQLite default); benchmarks/load.py |
+| the tracker store's engine on PostgreSQL (an instance) | bot/storage.py `reconnecting_postgres_tracker_store` | `pool_pre_ping`: a connection PostgreSQL dropped is replaced before use instead of failing a customer's message | tests/cluster |
+| Rasa's `FailSafeTrackerStore` (an instance) | bot/storage.py `no_silent_fallback` | a database error fails the message (503, retryable) instead of silently starting the conversation over or keeping the turn in one process's memory | tests/cluster/test_faults.py |
 | the tracker store's `save` (an instance) | `remember_saved_trackers` below | the handoff gate reads the tracker a turn just saved instead of loading it again | tests/handoff |
 
 The handoff gate itself is not a patch: the root hands `HandoffRuntime.handle_message` to the
@@ -24,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from bot import model_thread, resilience, speedups
+from bot import model_thread, resilience, speedups, storage
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,9 @@ def install_tracker_store_patches(tracker_store: Any, on_save: Callable[[Any], N
     """The patches on the loaded agent's tracker store."""
     if speedups.pool_sqlite_tracker_store(tracker_store):
         logger.info("tracker store: pooled SQLite connections in WAL mode")
+    if storage.reconnecting_postgres_tracker_store(tracker_store):
+        logger.info("tracker store: PostgreSQL connections checked before use")
+    storage.no_silent_fallback(tracker_store)
     remember_saved_trackers(tracker_store, on_save)
 
 

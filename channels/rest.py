@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from bot.intake import Intake
+from bot.storage import RETRY_AFTER_SECONDS, storage_outage
 from bot.web.proxy import client_address
 from channels.common import customer_metadata
 
@@ -162,7 +163,15 @@ class RestInput(InputChannel):
             )
             try:
                 await on_new_message(message)
-            except Exception:  # noqa: BLE001 - the boundary: logged, the client gets a clean answer
+            except Exception as err:  # noqa: BLE001 - the boundary: logged, the client gets a clean answer
+                outage = storage_outage(err)
+                if outage is not None:
+                    # The turn was not kept (replies collected before a failed save included):
+                    # the client sends the same message again and gets them then.
+                    logger.error("rest: storage unavailable for %s: %s", sender_id, outage)
+                    return _error(
+                        503, FAILED, code="temporarily_unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+                    )
                 logger.exception("rest: the assistant failed on a message of %s", sender_id)
                 if not collector.messages:
                     collector.messages.append({"recipient_id": sender_id, "text": FAILED})

@@ -104,7 +104,8 @@ class BackgroundLoop:
         snapshot = tuple((h.id, h.status, h.agent_id) for h in waiting)
         if snapshot != self._snapshot:
             self._snapshot = snapshot
-            self.runtime.bus.publish("queue_changed", count=len(waiting))
+            # Every server polls the database itself: no need to relay this one.
+            self.runtime.bus.publish("queue_changed", local_only=True, count=len(waiting))
         queued = [h for h in waiting if h.status == "queued"]
         if not queued:
             return
@@ -120,11 +121,13 @@ class BackgroundLoop:
             # HANDOFF_QUEUE_UPDATE_SECONDS while it does not (0: only on changes).
             every = self.config.queue_update_seconds
             stale = every > 0 and told_at is not None and (utcnow() - told_at).total_seconds() >= every
-            if told is not None and (told != place or stale):
+            if told == place and not stale:
+                continue
+            if not await run_sync(queue.claim_queue_update, handoff.id, told, told_at, place):
+                continue  # another server got there first
+            if told is not None:
                 minutes = await run_sync(queue.expected_wait_minutes, place, self.config, agents)
                 await self.runtime.tell_queue_position(handoff, place, minutes)
-            if told != place or stale:
-                await run_sync(queue.set_queue_position_told, handoff.id, place)
         if self.alerts:
             for handoff in await run_sync(queue.alerts_due, self.config):
                 if await run_sync(queue.record_alert, handoff.id, handoff.alerts_sent):

@@ -169,6 +169,16 @@ def set_queue_position_told(handoff_id: int, place: int) -> None:
         )
 
 
+def claim_queue_update(handoff_id: int, told: Optional[int], told_at: Optional[dt.datetime], place: int) -> bool:
+    """Record that the customer is being told `place`, if nobody else recorded anything since
+    (`told`, `told_at` as read): with several servers, exactly one of them tells the customer."""
+    unchanged = and_(
+        Handoff.last_queue_update_position.is_(None) if told is None else Handoff.last_queue_update_position == told,
+        Handoff.last_queue_update_at.is_(None) if told_at is None else Handoff.last_queue_update_at == told_at,
+    )
+    return update_if(handoff_id, unchanged, {"last_queue_update_position": place, "last_queue_update_at": utcnow()})
+
+
 def position_told(handoff_id: int) -> Tuple[Optional[int], Optional[dt.datetime]]:
     """What place the customer was last told, and when (None, None: never)."""
     with session_scope() as session:

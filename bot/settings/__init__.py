@@ -51,6 +51,39 @@ class StoreConfig:
     app_database_url: str
     tracker_database_url: str
     lock_store_url: Optional[str]
+    socketio_redis_url: Optional[str]
+    events_redis_url: Optional[str]
+    rate_limit_storage_url: str
+    widget: bool = True  # the widget's Socket.IO server runs (WEBCHAT_ENABLED)
+    telegram_polling: bool = False
+
+    def problems_for_cluster(self) -> Tuple[str, ...]:
+        """What keeps several Rasa servers from sharing this storage, one sentence each."""
+        problems = []
+        if self.app_database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL is SQLite (a file one server owns): set a postgresql:// URL")
+        if self.tracker_database_url.startswith("sqlite"):
+            problems.append("TRACKER_STORE_URL is SQLite: set a postgresql:// URL")
+        if not self.lock_store_url:
+            problems.append(
+                "LOCK_STORE_URL is not set, so conversations are locked in one process's memory: set a redis:// URL"
+            )
+        if self.widget and not self.socketio_redis_url:
+            problems.append(
+                "SOCKETIO_REDIS_URL is not set: a widget connected to one server would miss messages sent by another"
+            )
+        if not self.events_redis_url:
+            problems.append("EVENTS_REDIS_URL is not set: a desk connected to one server would miss live updates")
+        if self.rate_limit_storage_url.startswith("memory"):
+            problems.append(
+                "RATE_LIMIT_STORAGE_URL is memory://: each server would count alone (limits N times looser): "
+                "set a redis:// URL"
+            )
+        if self.telegram_polling:
+            problems.append(
+                "TELEGRAM_MODE=polling: Telegram hands updates to one poller only; use TELEGRAM_MODE=webhook"
+            )
+        return tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -66,6 +99,8 @@ class Settings:
     database_url: Optional[str] = field(default_factory=lambda: env("DATABASE_URL"))
     tracker_store_url: Optional[str] = field(default_factory=lambda: env("TRACKER_STORE_URL"))
     lock_store_url: Optional[str] = field(default_factory=lambda: env("LOCK_STORE_URL"))
+    # The desk's live updates (SSE) relayed between servers over Redis pub/sub.
+    events_redis_url: Optional[str] = field(default_factory=lambda: env("EVENTS_REDIS_URL"))
     model_path: Optional[str] = field(default_factory=lambda: env("RASA_MODEL"))
     api_token: Optional[str] = field(default_factory=lambda: env("RASA_API_TOKEN"))
     action_server_token: Optional[str] = field(default_factory=lambda: env("ACTION_SERVER_TOKEN"))
@@ -88,7 +123,16 @@ class Settings:
 
     @property
     def store(self) -> StoreConfig:
-        return StoreConfig(self.app_database_url, self.tracker_database_url, self.lock_store_url)
+        return StoreConfig(
+            self.app_database_url,
+            self.tracker_database_url,
+            self.lock_store_url,
+            self.webchat.redis_url,
+            self.events_redis_url,
+            self.security.rate_limit_storage_url,
+            widget=self.webchat.enabled,
+            telegram_polling=self.telegram is not None and self.telegram.polling,
+        )
 
     @property
     def app_database_url(self) -> str:

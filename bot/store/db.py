@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterator, Optional, TypeVar
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -92,20 +92,8 @@ async def run_sync(func: Callable[..., T], *args, **kwargs) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(func, *args, **kwargs))
 
 
-# Every module that defines tables on `bot.store.models.Base`; create_schema imports them all.
-MODEL_MODULES = ("bot.store.models", "bot.store.knowledge", "bot.store.handoff", "bot.store.lookup_guard")
-
-
 def create_schema() -> bool:
-    """Create missing tables; returns True when the database was empty before."""
-    import importlib
+    """Create or migrate the schema (bot/store/migrate.py); True when the database was empty before."""
+    from bot.store import migrate
 
-    from bot.store.models import Base
-
-    for module in MODEL_MODULES:
-        importlib.import_module(module)
-
-    eng = engine()
-    was_empty = not inspect(eng).has_table("orders")
-    Base.metadata.create_all(eng)
-    return was_empty
+    return migrate.upgrade(engine())

@@ -38,6 +38,16 @@ export function fill(container, ...children) {
   }
 }
 
+/**
+ * Move focus to `el` after an action finished, unless the agent went on typing somewhere else
+ * meanwhile (a note while a reply was sending): focus is never pulled out of another field.
+ */
+export function focusIfIdle(el) {
+  const active = document.activeElement;
+  const typing = active && active !== el && (active.matches("input, textarea, select") || active.isContentEditable);
+  if (!typing) el.focus();
+}
+
 export function debounce(fn, ms) {
   let timer = null;
   const wrapped = (...args) => {

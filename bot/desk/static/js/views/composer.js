@@ -1,6 +1,6 @@
 // The conversation view's reply composer: the form, who may write and why not (the hint), sending with Enter.
 
-import { errorBox, h } from "../dom.js";
+import { errorBox, focusIfIdle, h } from "../dom.js";
 import { act, api } from "../api.js";
 import { current } from "../state.js";
 
@@ -47,7 +47,7 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
     if (done) {
       replyText.value = "";
       if (done.entry) onEntry(done.entry);
-      replyText.focus();
+      focusIfIdle(replyText);
     }
   }
 
@@ -73,5 +73,5 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
     replyForm.classList.toggle("is-disabled", !canWrite);
   }
 
-  return { form: replyForm, render, focus: () => replyText.focus() };
+  return { form: replyForm, render, focus: () => focusIfIdle(replyText) };
 }

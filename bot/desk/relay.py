@@ -1,0 +1,108 @@
+"""The desk's live updates across servers: every event a server publishes is also sent over
+Redis pub/sub (EVENTS_REDIS_URL), and every server hands the events of the others to its own
+SSE subscribers. A desk connected to server B so sees the customer message that arrived on A.
+
+Events keep their order (one sender task per server); a server ignores its own events when
+they come back. While Redis is gone, each server still serves its own desks, logs the outage
+once and reconnects with a growing pause; desks re-sync from the API when they reconnect, so
+nothing but liveness is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any, Callable, Dict, Optional
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "support:desk-events"
+MAX_PENDING = 1000
+
+
+class RedisRelay:
+    def __init__(self, url: str, channel: str = CHANNEL) -> None:
+        self.url = url
+        self.channel = channel
+        self.origin = uuid.uuid4().hex
+        self._pending: Optional[asyncio.Queue] = None
+        self._tasks: list = []
+        self.connected = False
+
+    def start(self, deliver: Callable[[Dict[str, Any]], None]) -> None:
+        """Start relaying (inside the server's event loop): `deliver(event)` for others' events."""
+        self._pending = asyncio.Queue(MAX_PENDING)
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._listen(deliver)), loop.create_task(self._send())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        self._tasks = []
+
+    def send(self, event: Dict[str, Any]) -> None:
+        if self._pending is None:
+            return
+        try:
+            self._pending.put_nowait(json.dumps({"origin": self.origin, "event": event}, default=str))
+        except asyncio.QueueFull:
+            logger.warning("desk relay: Redis is not keeping up; dropping a live update for other servers")
+
+    def _client(self) -> Any:
+        import redis.asyncio
+
+        return redis.asyncio.from_url(self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15)
+
+    async def _send(self) -> None:
+        client = self._client()
+        assert self._pending is not None
+        while True:
+            payload = await self._pending.get()
+            try:
+                await client.publish(self.channel, payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # noqa: BLE001 - other servers' desks miss one update, re-sync later
+                logger.warning("desk relay: could not send a live update to other servers: %s", err)
+
+    async def _listen(self, deliver: Callable[[Dict[str, Any]], None]) -> None:
+        pause = 0.5
+        while True:
+            client = self._client()
+            try:
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                await pubsub.subscribe(self.channel)
+                if not self.connected:
+                    logger.info("desk relay: receiving live updates from other servers (Redis)")
+                self.connected, pause = True, 0.5
+                async for message in pubsub.listen():
+                    self._handle(message, deliver)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # noqa: BLE001 - Redis gone: keep serving local desks, retry
+                if self.connected:
+                    logger.error("desk relay: lost Redis (%s); retrying", err)
+                self.connected = False
+            finally:
+                try:
+                    await client.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+    def _handle(self, message: Dict[str, Any], deliver: Callable[[Dict[str, Any]], None]) -> None:
+        try:
+            data = json.loads(message["data"])
+            if data.get("origin") == self.origin or not isinstance(data.get("event"), dict):
+                return
+            deliver(data["event"])
+        except (ValueError, KeyError, TypeError):
+            logger.warning("desk relay: ignored a malformed message on %s", self.channel)
