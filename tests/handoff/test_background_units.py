@@ -187,6 +187,21 @@ async def test_a_waiting_customer_is_reminded_when_the_last_update_is_stale(app_
     assert told == 1 and (utcnow() - told_at).total_seconds() < 60  # the reminder restarts the clock
 
 
+async def test_with_several_servers_one_tells_the_customer(app_db):
+    """Every server's loop sees the same queue; the new place is claimed in the database first,
+    so the customer hears it once however the loops interleave."""
+    online_agent()
+    runtimes = [FakeRuntime() for _ in range(3)]
+    loops = [BackgroundLoop(runtime, CONFIG, None) for runtime in runtimes]
+    a = queue.create("conv-a", "slack", "customer_request")
+    await loops[0].tick()
+    queue.create("conv-b", "slack", "topic", priority=2)  # conv-a moves to place 2
+    await asyncio.gather(*(loop.tick() for loop in loops))
+    told = [entry for runtime in runtimes for entry in runtime.told]
+    assert told == [(a.id, 2, 8)]
+    assert not queue.claim_queue_update(a.id, 1, None, 3)  # a stale read cannot claim it again
+
+
 # ---- Slack alerts for agents ---------------------------------------------------------------
 
 

@@ -1,0 +1,87 @@
+"""Desk live updates between servers: two event buses joined by Redis pub/sub (a private
+redis-server on a free port), and what happens while Redis is gone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.desk.events import EventBus
+from bot.desk.relay import RedisRelay
+from tests.cluster.harness import RedisServer
+
+
+@pytest.fixture
+def redis(tmp_path):
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def _until(predicate, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def _joined(url: str, count: int = 2):
+    buses = [EventBus(relay=RedisRelay(url, channel="test:desk-events")) for _ in range(count)]
+    for bus in buses:
+        bus.relay.start(bus.deliver)
+    await _until(lambda: all(bus.relay.connected for bus in buses))
+    return buses
+
+
+async def test_an_event_published_on_one_server_reaches_the_others_once_in_order(redis):
+    a, b = await _joined(redis.url)
+    try:
+        on_a, on_b = a.subscribe(), b.subscribe()
+        for index in range(20):
+            a.publish("message", handoff_id=1, entry={"text": f"m{index}"})
+        a.publish("queue_changed", local_only=True, count=3)  # each server sees this one itself
+        await _until(lambda: on_b.qsize() == 20)
+        received = [on_b.get_nowait() for _ in range(20)]
+        assert [e["entry"]["text"] for e in received] == [f"m{i}" for i in range(20)]
+        await asyncio.sleep(0.2)
+        assert on_b.empty()  # not the local-only one
+        assert on_a.qsize() == 21  # its own, once each (not again from Redis)
+    finally:
+        await a.relay.stop()
+        await b.relay.stop()
+
+
+async def test_redis_lost_local_desks_keep_working_and_relaying_resumes(redis):
+    a, b = await _joined(redis.url)
+    try:
+        on_a, on_b = a.subscribe(), b.subscribe()
+        redis.stop()
+        await _until(lambda: not b.relay.connected, timeout=20)
+        a.publish("note", handoff_id=2, note={"text": "while Redis is gone"})
+        assert on_a.get_nowait()["note"]["text"] == "while Redis is gone"  # this server's desks still see it
+        redis.start()
+        await _until(lambda: a.relay.connected and b.relay.connected, timeout=20)
+        a.publish("note", handoff_id=2, note={"text": "after"})
+        await _until(lambda: any(e.get("note", {}).get("text") == "after" for e in list(on_b._queue)))
+    finally:
+        await a.relay.stop()
+        await b.relay.stop()
+
+
+async def test_a_malformed_message_on_the_channel_is_ignored(redis):
+    import redis.asyncio as aioredis
+
+    (a,) = await _joined(redis.url, count=1)
+    try:
+        on_a = a.subscribe()
+        client = aioredis.from_url(redis.url)
+        await client.publish("test:desk-events", b"not json")
+        await client.publish("test:desk-events", b'{"origin": "x", "event": "not a dict"}')
+        await client.publish("test:desk-events", b'{"origin": "x", "event": {"type": "ok"}}')
+        await client.close()
+        await _until(lambda: on_a.qsize() == 1)
+        assert on_a.get_nowait() == {"type": "ok"}
+    finally:
+        await a.relay.stop()
