@@ -60,7 +60,7 @@ def _banner(settings: Settings, stack) -> str:  # noqa: ANN001 - bot.launcher.St
             f"  {stack.servers} Rasa servers (put a load balancer with sticky sessions in front: docs/DEPLOY.md):"
         )
         lines += [f"    {url}" for url in stack.rasa_urls]
-        base = stack.rasa_url.replace("127.0.0.1", "localhost") if not settings.public_url else base
+        lines.append("  Through the first server (any of them serves every conversation):")
     lines += [
         f"  REST channel:  POST {base}/webhooks/rest/webhook  " + '{"sender": "me", "message": "hi"}',
         *(
