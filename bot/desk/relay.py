@@ -15,6 +15,7 @@ import json
 import logging
 import uuid
 from typing import Any, Callable, Dict, Optional
+from urllib.parse import urlparse
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,17 @@ CHANNEL = "support:desk-events"
 MAX_PENDING = 1000
 
 
+def channel_for(url: str) -> str:
+    """Pub/sub ignores Redis's database numbers: put the number in the channel's name, so two
+    installations on one Redis (different databases in EVENTS_REDIS_URL) never hear each other."""
+    database = urlparse(url).path.lstrip("/") or "0"
+    return f"{CHANNEL}:{database}"
+
+
 class RedisRelay:
-    def __init__(self, url: str, channel: str = CHANNEL) -> None:
+    def __init__(self, url: str, channel: Optional[str] = None) -> None:
         self.url = url
-        self.channel = channel
+        self.channel = channel or channel_for(url)
         self.origin = uuid.uuid4().hex
         self._pending: Optional[asyncio.Queue] = None
         self._tasks: list = []

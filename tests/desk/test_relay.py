@@ -70,6 +70,13 @@ async def test_redis_lost_local_desks_keep_working_and_relaying_resumes(redis):
         await b.relay.stop()
 
 
+def test_installations_on_different_redis_databases_use_different_channels():
+    from bot.desk.relay import channel_for
+
+    assert channel_for("redis://127.0.0.1:6379/2") != channel_for("redis://127.0.0.1:6379/5")
+    assert channel_for("redis://127.0.0.1:6379") == channel_for("redis://127.0.0.1:6379/0")
+
+
 async def test_a_malformed_message_on_the_channel_is_ignored(redis):
     import redis.asyncio as aioredis
 
