@@ -66,19 +66,22 @@ class RedisRelay:
     def _client(self) -> Any:
         import redis.asyncio
 
-        return redis.asyncio.from_url(self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15)
+        return redis.asyncio.from_url(self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=5)
 
     async def _send(self) -> None:
         client = self._client()
         assert self._pending is not None
         while True:
             payload = await self._pending.get()
-            try:
-                await client.publish(self.channel, payload)
-            except asyncio.CancelledError:
-                raise
-            except Exception as err:  # noqa: BLE001 - other servers' desks miss one update, re-sync later
-                logger.warning("desk relay: could not send a live update to other servers: %s", err)
+            for attempt in (1, 2):  # the second on a fresh connection: the pooled one may be stale
+                try:
+                    await client.publish(self.channel, payload)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as err:  # noqa: BLE001 - other servers' desks miss one update, re-sync later
+                    if attempt == 2:
+                        logger.warning("desk relay: could not send a live update to other servers: %s", err)
 
     async def _listen(self, deliver: Callable[[Dict[str, Any]], None]) -> None:
         pause = 0.5
@@ -90,8 +93,12 @@ class RedisRelay:
                 if not self.connected:
                     logger.info("desk relay: receiving live updates from other servers (Redis)")
                 self.connected, pause = True, 0.5
-                async for message in pubsub.listen():
-                    self._handle(message, deliver)
+                while True:
+                    # Wait up to a second for a message; an idle channel is not an outage (the
+                    # client's health check pings Redis to notice one that died silently).
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None:
+                        self._handle(message, deliver)
             except asyncio.CancelledError:
                 raise
             except Exception as err:  # noqa: BLE001 - Redis gone: keep serving local desks, retry

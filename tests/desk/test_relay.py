@@ -70,6 +70,23 @@ async def test_redis_lost_local_desks_keep_working_and_relaying_resumes(redis):
         await b.relay.stop()
 
 
+async def test_an_idle_channel_is_not_an_outage(redis):
+    """Quiet for longer than the client's read timeout: still connected, and the next event arrives."""
+    a, b = await _joined(redis.url)
+    try:
+        on_b = b.subscribe()
+        reconnects = []
+        for _ in range(14):  # 7 s, more than the 5 s socket timeout
+            await asyncio.sleep(0.5)
+            reconnects.append(a.relay.connected and b.relay.connected)
+        assert all(reconnects)
+        a.publish("note", handoff_id=3, note={"text": "after a quiet spell"})
+        await _until(lambda: on_b.qsize() == 1)
+    finally:
+        await a.relay.stop()
+        await b.relay.stop()
+
+
 def test_installations_on_different_redis_databases_use_different_channels():
     from bot.desk.relay import channel_for
 
