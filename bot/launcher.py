@@ -8,6 +8,7 @@ none of the action server (another host runs it: ACTION_SERVER_URL).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,21 @@ from bot.settings import ConfigError, Settings
 
 class StartupError(RuntimeError):
     pass
+
+
+def _address_file(var_dir: Path) -> Path:
+    return var_dir / "run" / "address.json"
+
+
+def running_base_url(var_dir: Path) -> Optional[str]:
+    """The address a running `python -m bot run` on this var/ folder serves (its --port and
+    PUBLIC_URL included), or None when none is running: what `agents add` tells new agents."""
+    try:
+        recorded = json.loads(_address_file(var_dir).read_text(encoding="utf-8"))
+        os.kill(int(recorded["pid"]), 0)  # still running?
+        return str(recorded["base_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def check_cluster(settings: Settings, servers: int) -> None:
@@ -145,7 +161,13 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+        self._record_address()
         return self
+
+    def _record_address(self) -> None:
+        path = _address_file(self.settings.var_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"pid": os.getpid(), "base_url": self.settings.base_url}), encoding="utf-8")
 
     def _wait_for(self, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -185,6 +207,8 @@ class Stack:
         for process in reversed(self.processes):
             self._terminate(process, timeout)
         self.processes.clear()
+        if running_base_url(self.settings.var_dir) == self.settings.base_url:
+            _address_file(self.settings.var_dir).unlink(missing_ok=True)
 
     def wait(self) -> int:
         """Block until a child exits (a crash) and return its exit code."""

@@ -20,6 +20,7 @@ def _password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.desk import auth
+    from bot.launcher import running_base_url
     from bot.store import db
 
     db.configure(settings.app_database_url)
@@ -27,7 +28,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.agents_command == "add":
             agent = auth.add_agent(args.email, args.name or args.email.split("@")[0], _password(args), args.role)
-            print(f"Added {agent.role} {agent.name} <{agent.email}>. They log in at {settings.base_url}/desk/")
+            # The running server's address (its --port), else what the settings say it will be.
+            base = running_base_url(settings.var_dir) or settings.base_url
+            print(f"Added {agent.role} {agent.name} <{agent.email}>. They log in at {base}/desk/")
         elif args.agents_command == "list":
             for agent in auth.list_agents():
                 print(f"{agent.email:32} {agent.name:24} {agent.role:6} {'active' if agent.active else 'disabled'}")

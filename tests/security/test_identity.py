@@ -148,3 +148,39 @@ def test_an_asked_rating_is_recorded_once(assistant):
     assert "team lead will review" not in say(assistant, sender, '/rate{"rating": "1"}')  # a second one
     assert db_count(SatisfactionRating) == ratings + 1
     assert db_count(Ticket) == tickets
+
+
+def test_a_verified_customer_stays_verified_after_failed_lookups(assistant):
+    """Issue 14's first defect: verify an order, open a ticket, then fail two lookups with another
+    order and email, then ask for a person: the desk still shows the verified customer, their
+    orders and their ticket (a failed lookup clears what was being typed, not who they are)."""
+    auth.add_agent("otto@example.com", "Otto", PASSWORD)
+    desk = Desk(assistant.rasa_url)
+    assert desk.login("otto@example.com", PASSWORD).status_code == 200
+    sender = "verified-then-failed"
+    say(assistant, sender, "where is my order?")
+    say(assistant, sender, "100234")
+    assert "1Z999AA10123456784" in say(assistant, sender, "alice@example.com")
+    opened = say(assistant, sender, "I'd like to open a support ticket")
+    for _ in range(4):  # answer what the ticket form asks until it confirms the ticket
+        if "T-" in opened:
+            break
+        lowered = opened.lower()
+        if "email" in lowered:
+            opened = say(assistant, sender, "alice@example.com")
+        elif "subject" in lowered or "summary" in lowered or "short" in lowered:
+            opened = say(assistant, sender, "Parcel arrived damaged")
+        else:
+            opened = say(assistant, sender, "The box was crushed and the mug inside is broken.")
+    assert "T-" in opened, opened
+    for _ in range(2):
+        say(assistant, sender, "where is my order?")
+        say(assistant, sender, "999999")
+        say(assistant, sender, "bob@example.com")
+    say(assistant, sender, "I want to talk to a person")
+
+    context = desk.get(f"/conversations/rest:{sender}").json()["context"]
+    customer = context["customer"]
+    assert customer["email"] == "alice@example.com" and customer["email_verified"] is True
+    assert {o["number"] for o in context["orders"]} >= {"100234"}
+    assert context["tickets"], "the ticket opened as alice is shown"
