@@ -98,8 +98,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             )
         print(_banner(settings, stack), flush=True)
         code = stack.wait()
+        if code == 0:  # stopped cleanly (Ctrl-C reaches the servers too, often first)
+            print("\nStopping...", flush=True)
+            return 0
         print(f"A server process exited with code {code}; stopping.", file=sys.stderr)
-        return code or 1
+        return code
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
