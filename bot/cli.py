@@ -102,7 +102,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             print("\nStopping...", flush=True)
             return 0
         print(f"A server process exited with code {code}; stopping.", file=sys.stderr)
-        return code
+        return code if code > 0 else 1  # negative: killed by a signal
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
