@@ -38,9 +38,9 @@ def require_token(app, token: str) -> None:  # noqa: ANN001 - rasa-sdk's Sanic a
 
 
 def serve(settings: Settings, token: str) -> None:
-    """On HOST (127.0.0.1 by default; 0.0.0.0 in a container, where the Rasa servers run in
-    others): it refuses every request without the Rasa server's token either way."""
-    host = settings.host
+    """On ACTIONS_HOST (127.0.0.1 by default; 0.0.0.0 in a container of its own, where the Rasa
+    servers run in others): it refuses every request without the Rasa server's token either way."""
+    host = settings.actions_host
     create_schema()
     app = create_app("actions")
     app.config.REQUEST_MAX_SIZE = 16 * 1024 * 1024  # a tracker with a long history, not 100 MB

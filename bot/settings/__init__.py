@@ -95,6 +95,8 @@ class Settings:
     host: str = field(default_factory=lambda: env("HOST", str, "127.0.0.1"))
     port: int = field(default_factory=lambda: env("PORT", int, 5005))
     actions_port: int = field(default_factory=lambda: env("ACTIONS_PORT", int, 5055))
+    # The action server stays on loopback unless told (a container of its own: 0.0.0.0).
+    actions_host: str = field(default_factory=lambda: env("ACTIONS_HOST", str, "127.0.0.1"))
     action_server_url: Optional[str] = field(default_factory=lambda: env("ACTION_SERVER_URL"))
     database_url: Optional[str] = field(default_factory=lambda: env("DATABASE_URL"))
     tracker_store_url: Optional[str] = field(default_factory=lambda: env("TRACKER_STORE_URL"))
