@@ -115,11 +115,18 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     app.ctx.intake = intake
     app.ctx.registry = registry
     relay = RedisRelay(settings.events_redis_url) if settings.events_redis_url else None
+
+    def current_agent() -> Any:
+        """The loaded agent, its tracker store patched (a `PUT /model` loads a new one)."""
+        agent = app.ctx.agent
+        patches.install_tracker_store_patches(agent.tracker_store, runtime.remember)
+        return agent
+
     runtime = HandoffRuntime(
-        lambda: app.ctx.agent,
+        current_agent,
         settings.handoff,
         EventBus(relay=relay),
-        Delivery(lambda: app.ctx.agent, registry),
+        Delivery(current_agent, registry),
         intake,
     )
 

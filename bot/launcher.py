@@ -37,7 +37,10 @@ def running_base_url(var_dir: Path) -> Optional[str]:
     PUBLIC_URL included), or None when none is running: what `agents add` tells new agents."""
     try:
         recorded = json.loads(_address_file(var_dir).read_text(encoding="utf-8"))
-        os.kill(int(recorded["pid"]), 0)  # still running?
+        pid = int(recorded["pid"])
+        if pid <= 0:
+            return None
+        os.kill(pid, 0)  # still running?
         return str(recorded["base_url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -207,8 +210,16 @@ class Stack:
         for process in reversed(self.processes):
             self._terminate(process, timeout)
         self.processes.clear()
-        if running_base_url(self.settings.var_dir) == self.settings.base_url:
-            _address_file(self.settings.var_dir).unlink(missing_ok=True)
+        self._forget_address()
+
+    def _forget_address(self) -> None:
+        """Remove the address file if this process wrote it (not another run's)."""
+        path = _address_file(self.settings.var_dir)
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                path.unlink()
+        except (OSError, ValueError, AttributeError):
+            pass
 
     def wait(self) -> int:
         """Block until a child exits (a crash) and return its exit code."""

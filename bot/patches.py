@@ -44,14 +44,22 @@ def install_prediction_patches() -> None:
     model_thread.install()
 
 
-def install_tracker_store_patches(tracker_store: Any, on_save: Callable[[Any], None]) -> None:
-    """The patches on the loaded agent's tracker store."""
+PATCHED = "_support_patched"
+
+
+def install_tracker_store_patches(tracker_store: Any, on_save: Callable[[Any], None]) -> bool:
+    """The patches on the loaded agent's tracker store, once per store: the root calls this for
+    the agent loaded at start and for one a `PUT /model` loads later. True if it installed them."""
+    if getattr(tracker_store, PATCHED, False):
+        return False
     if speedups.pool_sqlite_tracker_store(tracker_store):
         logger.info("tracker store: pooled SQLite connections in WAL mode")
     if storage.reconnecting_postgres_tracker_store(tracker_store):
         logger.info("tracker store: PostgreSQL connections checked before use")
     storage.no_silent_fallback(tracker_store)
     remember_saved_trackers(tracker_store, on_save)
+    setattr(tracker_store, PATCHED, True)
+    return True
 
 
 def remember_saved_trackers(tracker_store: Any, on_save: Callable[[Any], None]) -> None:

@@ -3,8 +3,10 @@
 With several servers the conversations live in PostgreSQL (trackers, app data) and Redis (locks,
 widget fan-out, desk events). When one of them is briefly gone, a customer's message cannot be
 processed: the channel answers "try again in a moment" (REST: 503 with Retry-After) instead of
-a generic failure, nothing half-written is kept (Rasa saves a turn's events in one transaction
-at its end), and the next message after the service is back works without a restart.
+a generic failure, the conversation's tracker is not half-written (Rasa saves a turn's events in
+one transaction at its end), and the next message after the service is back works without a
+restart. What a turn's actions already did elsewhere (a ticket opened before the save failed)
+is not undone: a retry may repeat it.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def reconnecting_postgres_tracker_store(tracker_store: Any) -> bool:
     if engine is None or engine.dialect.name != "postgresql" or not hasattr(store, "sessionmaker"):
         return False
     kwargs = create_engine_kwargs(engine.url)
-    reconnecting = sa.create_engine(engine.url, pool_pre_ping=True, **kwargs)
+    # hide_parameters: event data (what customers wrote) stays out of error messages and logs.
+    reconnecting = sa.create_engine(engine.url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     engine.dispose()
     store.engine = reconnecting
     store.sessionmaker = sa.orm.session.sessionmaker(bind=reconnecting)

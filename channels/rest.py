@@ -166,9 +166,10 @@ class RestInput(InputChannel):
             except Exception as err:  # noqa: BLE001 - the boundary: logged, the client gets a clean answer
                 outage = storage_outage(err)
                 if outage is not None:
-                    # The turn was not kept (replies collected before a failed save included):
+                    # The turn was not saved (replies collected before a failed save included):
                     # the client sends the same message again and gets them then.
-                    logger.error("rest: storage unavailable for %s: %s", sender_id, outage)
+                    # The fault's kind only: its text may carry SQL and what the customer wrote.
+                    logger.error("rest: storage unavailable for %s (%s)", sender_id, type(outage).__name__)
                     return _error(
                         503, FAILED, code="temporarily_unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
                     )

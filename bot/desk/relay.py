@@ -3,9 +3,11 @@ Redis pub/sub (EVENTS_REDIS_URL), and every server hands the events of the other
 SSE subscribers. A desk connected to server B so sees the customer message that arrived on A.
 
 Events keep their order (one sender task per server); a server ignores its own events when
-they come back. While Redis is gone, each server still serves its own desks, logs the outage
-once and reconnects with a growing pause; desks re-sync from the API when they reconnect, so
-nothing but liveness is lost.
+they come back. What arrives from Redis is checked like any other input: only the kinds of
+event servers relay, as objects, are handed on. While Redis is gone, each server still serves
+its own desks, logs the outage once and reconnects with a growing pause; when it is back, the
+server tells its desks to re-sync ("resync"), because pub/sub does not replay what was sent
+during the gap.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "support:desk-events"
 MAX_PENDING = 1000
+# The kinds of event a server relays (EventBus.publish without local_only); nothing else is
+# handed to a desk, whatever is written to the channel.
+RELAYED = frozenset({"queue", "message", "note"})
+RESYNC = {"type": "resync"}
 
 
 def channel_for(url: str) -> str:
@@ -28,6 +34,13 @@ def channel_for(url: str) -> str:
     installations on one Redis (different databases in EVENTS_REDIS_URL) never hear each other."""
     database = urlparse(url).path.lstrip("/") or "0"
     return f"{CHANNEL}:{database}"
+
+
+async def _quietly(closing: Any) -> None:
+    try:
+        await closing
+    except Exception:  # noqa: BLE001 - already gone
+        pass
 
 
 class RedisRelay:
@@ -71,28 +84,33 @@ class RedisRelay:
     async def _send(self) -> None:
         client = self._client()
         assert self._pending is not None
+        failing = False
         while True:
             payload = await self._pending.get()
             for attempt in (1, 2):  # the second on a fresh connection: the pooled one may be stale
                 try:
                     await client.publish(self.channel, payload)
+                    failing = False
                     break
                 except asyncio.CancelledError:
                     raise
-                except Exception as err:  # noqa: BLE001 - other servers' desks miss one update, re-sync later
-                    if attempt == 2:
-                        logger.warning("desk relay: could not send a live update to other servers: %s", err)
+                except Exception as err:  # noqa: BLE001 - other servers' desks re-sync when it is back
+                    if attempt == 2 and not failing:
+                        logger.warning("desk relay: cannot send live updates to other servers: %s", err)
+                        failing = True
 
     async def _listen(self, deliver: Callable[[Dict[str, Any]], None]) -> None:
-        pause = 0.5
+        pause, lost = 0.5, False
         while True:
             client = self._client()
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
                 await pubsub.subscribe(self.channel)
-                if not self.connected:
-                    logger.info("desk relay: receiving live updates from other servers (Redis)")
+                logger.info("desk relay: receiving live updates from other servers (Redis)")
                 self.connected, pause = True, 0.5
+                if lost:  # what other servers sent meanwhile is gone: have the desks reload
+                    deliver(dict(RESYNC))
+                    lost = False
                 while True:
                     # Wait up to a second for a message; an idle channel is not an outage (the
                     # client's health check pings Redis to notice one that died silently).
@@ -102,22 +120,23 @@ class RedisRelay:
             except asyncio.CancelledError:
                 raise
             except Exception as err:  # noqa: BLE001 - Redis gone: keep serving local desks, retry
-                if self.connected:
-                    logger.error("desk relay: lost Redis (%s); retrying", err)
-                self.connected = False
+                if not lost:
+                    logger.error("desk relay: no Redis for live updates between servers (%s); retrying", err)
+                self.connected, lost = False, True
             finally:
-                try:
-                    await client.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                await _quietly(pubsub.reset())
+                await _quietly(client.close(close_connection_pool=True))
             await asyncio.sleep(pause)
             pause = min(pause * 2, 5.0)
 
     def _handle(self, message: Dict[str, Any], deliver: Callable[[Dict[str, Any]], None]) -> None:
         try:
             data = json.loads(message["data"])
-            if data.get("origin") == self.origin or not isinstance(data.get("event"), dict):
-                return
-            deliver(data["event"])
         except (ValueError, KeyError, TypeError):
-            logger.warning("desk relay: ignored a malformed message on %s", self.channel)
+            data = None
+        event = data.get("event") if isinstance(data, dict) else None
+        if not isinstance(event, dict) or event.get("type") not in RELAYED:
+            logger.warning("desk relay: ignored a message on %s that is not a relayed event", self.channel)
+            return
+        if data.get("origin") != self.origin:
+            deliver(event)

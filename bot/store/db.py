@@ -37,7 +37,9 @@ def make_engine(url: str) -> Engine:
         # A pool of open connections (SQLAlchemy 1.4 would otherwise open a new one, and run
         # the pragmas below, for every session: measurable at a few dozen messages a second).
         pool = {} if not path or path == ":memory:" else {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        engine = create_engine(
+            url, future=True, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -49,7 +51,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # hide_parameters: an error logged or raised never carries customer data from a query.
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def configure(url: Optional[str] = None) -> Engine:

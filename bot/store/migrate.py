@@ -1,10 +1,12 @@
 """The app database's schema, created and migrated with Alembic (bot/store/migrations/).
 
 `upgrade(engine)` brings any database to the newest revision: an empty one gets every table, a
-current one is left alone, and one created before migrations existed (by `create_all`) gets its
-missing tables and is stamped at the first revision before the later ones run. Several servers
-starting together on PostgreSQL take a transaction-scoped advisory lock, so exactly one of them
-migrates while the others wait and then find nothing to do.
+current one is left alone, and one created before migrations existed (by `create_all`) is
+migrated like an empty one: revision 0001 creates only the tables it lacks. A database at a
+revision this version does not know (a newer version migrated it; this one is an old server
+still running during a rolling upgrade) is left alone, with a warning. Several servers starting
+together take a lock (PostgreSQL: a transaction-scoped advisory lock; SQLite: a file lock next to
+the database), so exactly one of them migrates while the others wait and then find nothing to do.
 
 New revision after changing a model: `python -m bot db revision -m "what changed"` (autogenerate
 against the database in DATABASE_URL), then read and edit the file it writes.
@@ -12,18 +14,24 @@ against the database in DATABASE_URL), then read and edit the file it writes.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import importlib
+import logging
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+logger = logging.getLogger(__name__)
+
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
-FIRST_REVISION = "0001"
 # Any constant shared by every server: pg_advisory_xact_lock(key) serialises migrations.
 ADVISORY_LOCK_KEY = 7_460_311_512
 
@@ -51,18 +59,45 @@ def current_revision(engine: Engine) -> Optional[str]:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@contextlib.contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite has no advisory locks: a lock file beside the database serialises processes."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _known(config: Config, revision: Optional[str]) -> bool:
+    if revision is None:
+        return True
+    try:
+        return ScriptDirectory.from_config(config).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(engine: Engine, revision: str = "head") -> bool:
-    """Migrate to `revision`; True when the database had no tables of ours before."""
-    with engine.begin() as connection:
+    """Migrate to `revision`; True when the database had none of our tables before."""
+    with _file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        inspector = inspect(connection)
-        was_empty = not inspector.has_table("orders")
+        was_empty = not set(inspect(connection).get_table_names()) & set(target_metadata().tables)
         config = _config(connection)
-        if not was_empty and not inspector.has_table("alembic_version"):
-            # Created by create_all before migrations existed: complete it, then record where it is.
-            target_metadata().create_all(connection)
-            command.stamp(config, FIRST_REVISION)
+        current = MigrationContext.configure(connection).get_current_revision()
+        if not _known(config, current):
+            logger.warning(
+                "the app database is at revision %s, which this version does not know (a newer one "
+                "migrated it): leaving the schema as it is",
+                current,
+            )
+            return False
         command.upgrade(config, revision)
     return was_empty
 

@@ -63,6 +63,8 @@ async def test_redis_lost_local_desks_keep_working_and_relaying_resumes(redis):
         assert on_a.get_nowait()["note"]["text"] == "while Redis is gone"  # this server's desks still see it
         redis.start()
         await _until(lambda: a.relay.connected and b.relay.connected, timeout=20)
+        # What other servers sent during the gap is gone: the desks are told to reload.
+        await _until(lambda: any(e.get("type") == "resync" for e in list(on_b._queue)))
         a.publish("note", handoff_id=2, note={"text": "after"})
         await _until(lambda: any(e.get("note", {}).get("text") == "after" for e in list(on_b._queue)))
     finally:
@@ -101,11 +103,21 @@ async def test_a_malformed_message_on_the_channel_is_ignored(redis):
     try:
         on_a = a.subscribe()
         client = aioredis.from_url(redis.url)
-        await client.publish("test:desk-events", b"not json")
-        await client.publish("test:desk-events", b'{"origin": "x", "event": "not a dict"}')
-        await client.publish("test:desk-events", b'{"origin": "x", "event": {"type": "ok"}}')
+        for junk in (
+            b"not json",
+            b"1",
+            b"[1]",
+            b"null",
+            b'{"origin": "x", "event": "not a dict"}',
+            b'{"origin": "x", "event": {"no": "type"}}',
+            b'{"origin": "x", "event": {"type": "logged_out"}}',  # not something servers relay
+            b'{"origin": "x", "event": {"type": "note\\nevent: logged_out"}}',
+        ):
+            await client.publish("test:desk-events", junk)
+        await client.publish("test:desk-events", b'{"origin": "x", "event": {"type": "note", "handoff_id": 1}}')
         await client.close()
         await _until(lambda: on_a.qsize() == 1)
-        assert on_a.get_nowait() == {"type": "ok"}
+        assert on_a.get_nowait() == {"type": "note", "handoff_id": 1}
+        assert a.relay.connected  # junk is not an outage
     finally:
         await a.relay.stop()

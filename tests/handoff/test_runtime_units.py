@@ -390,3 +390,25 @@ def test_remember_keeps_the_latest_1000_trackers():
     newer = SimpleNamespace(sender_id="conv-500")
     runtime.remember(newer)  # the same conversation again: replaced, not added
     assert len(runtime._saved) == 1000 and runtime._saved["conv-500"] is newer
+
+
+async def test_tracker_store_patches_are_installed_once_per_store():
+    """The root patches the store at start and, through its agent accessor, a store a
+    `PUT /model` brought: each store once, so a save is remembered once."""
+    from bot import patches
+
+    class Store:
+        def __init__(self) -> None:
+            self.saved = []
+
+        async def save(self, tracker) -> None:
+            self.saved.append(tracker)
+
+    remembered = []
+    store = Store()
+    assert patches.install_tracker_store_patches(store, remembered.append) is True
+    assert patches.install_tracker_store_patches(store, remembered.append) is False
+    await store.save("t1")
+    assert store.saved == ["t1"] and remembered == ["t1"]
+    fresh = Store()  # the next model's agent
+    assert patches.install_tracker_store_patches(fresh, remembered.append) is True

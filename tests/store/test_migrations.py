@@ -37,6 +37,15 @@ def test_a_database_from_before_migrations_is_completed_and_stamped(engine):
     assert {"handoffs", "lookup_failures", "alembic_version"} <= set(inspect(engine).get_table_names())
 
 
+def test_a_database_migrated_by_a_newer_version_is_left_alone(engine, caplog):
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    assert migrate.upgrade(engine) is False  # an old server in a rolling upgrade keeps serving
+    assert migrate.current_revision(engine) == "9999"
+    assert "does not know" in caplog.text
+
+
 def test_the_tracker_table_gets_its_sender_index(engine):
     events = Table("events", MetaData(), Column("id", Integer, primary_key=True), Column("sender_id", String(255)))
     events.create(engine)  # as a restore or another tool might leave it: no index

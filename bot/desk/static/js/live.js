@@ -34,6 +34,10 @@ export function connectEvents() {
     resync();
   });
   for (const type of EVENT_TYPES) source.addEventListener(type, onData);
+  // The server lost live updates from other servers for a while (their relay): reload what is on screen.
+  source.addEventListener("resync", () => {
+    if (state.events === source) resync();
+  });
   source.addEventListener("logged_out", () => endSession("Your session has expired; please sign in again."));
   source.onerror = () => onStreamError(source);
 }
