@@ -128,6 +128,17 @@ class Stack:
         )
         return env
 
+    def _threads_env(self) -> Dict[str, str]:
+        """Several Rasa servers on one machine share its cores: give each its share of math
+        threads (TensorFlow and PyTorch otherwise each size their pools to every core, and N
+        servers' pools fight over them: docs/PERFORMANCE.md, "Scale-out"). A value already in the
+        environment wins."""
+        if self.servers < 2:
+            return {}
+        share = str(max(1, (os.cpu_count() or 1) // self.servers))
+        names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+        return {name: share for name in names if not (self.env.get(name) or os.environ.get(name))}
+
     def _spawn(self, name: str, args: List[str], port: Optional[int] = None) -> subprocess.Popen:
         out = None
         if self.log_dir is not None:
@@ -136,7 +147,10 @@ class Stack:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", *args],
             cwd=self.settings.root,
-            env=self._child_env(port or self.settings.port),
+            env={
+                **self._child_env(port or self.settings.port),
+                **(self._threads_env() if name.startswith("rasa") else {}),
+            },
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
         )

@@ -44,6 +44,13 @@ def test_shared_storage_is_accepted_and_ports_follow_each_other(monkeypatch, tmp
     stack = Stack(settings, tmp_path / "model.tar.gz", servers=3)
     assert stack.rasa_urls == ["http://127.0.0.1:7100", "http://127.0.0.1:7101", "http://127.0.0.1:7102"]
     assert [stack.rasa_name(i) for i in range(3)] == ["rasa", "rasa-1", "rasa-2"]
+    # The servers share the machine's cores instead of each sizing its math threads to all of them.
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert stack._threads_env()["TF_NUM_INTRAOP_THREADS"] == "2" and stack._threads_env()["OMP_NUM_THREADS"] == "2"
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the operator's choice wins
+    assert "OMP_NUM_THREADS" not in stack._threads_env()
+    assert Stack(settings, tmp_path / "model.tar.gz")._threads_env() == {}  # one server: untouched
 
 
 def test_telegram_long_polling_is_refused_in_a_cluster(monkeypatch, tmp_path):
