@@ -9,8 +9,16 @@ import urllib.request
 import pytest
 
 from tests.conftest import Chat
+from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory, model_path):
+    """One assistant for the tests that break nothing (starting one takes a while)."""
+    with running_assistant(tmp_path_factory.mktemp("resilience"), model_path, {}) as stack:
+        yield stack
 
 
 def test_crashed_action_server_gets_an_apology_and_a_way_forward(stack_factory):
@@ -48,16 +56,16 @@ def _request(url: str, body: bytes, headers: dict) -> int:
         return err.code
 
 
-def test_malformed_json_is_a_400_not_a_crash(stack_factory):
-    stack = stack_factory()
+def test_malformed_json_is_a_400_not_a_crash(steady):
+    stack = steady
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
     assert _request(url, b"{not json", {"Content-Type": "application/json"}) == 400
     assert _request(url, json.dumps({"sender": "x"}).encode(), {"Content-Type": "application/json"}) == 400
     assert "Hi!" in Chat(stack.rasa_url).text("hello")
 
 
-def test_http_api_needs_the_token_from_every_address(stack_factory):
-    stack = stack_factory()
+def test_http_api_needs_the_token_from_every_address(steady):
+    stack = steady
     url = f"{stack.rasa_url}/conversations/someone/tracker"
     assert _request(url, None, {}) == 401  # loopback included: a web page on this machine is not trusted
     assert _request(url, None, {"X-Forwarded-For": "203.0.113.7"}) == 401
