@@ -7,7 +7,6 @@ and started again by the fault tests; the machine's own Redis is never touched).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import shutil
 import socket
@@ -108,10 +107,10 @@ def cluster_env(database_url: str, redis_url: str) -> Dict[str, str]:
 @contextlib.contextmanager
 def running_cluster(var: Path, model_path: Path, servers: int = 2, extra_env: Optional[Dict[str, str]] = None):
     """(stack, redis): `servers` Rasa servers and an action server on a fresh schema and Redis."""
-    from bot import settings as settings_module
     from bot.launcher import Stack
     from bot.store import db
     from bot.store.seed import ensure_seeded
+    from tests.stack import settings_with
 
     redis = RedisServer(var / "redis")
     redis.start()
@@ -124,18 +123,8 @@ def running_cluster(var: Path, model_path: Path, servers: int = 2, extra_env: Op
                 **cluster_env(database_url, redis.url),
                 **(extra_env or {}),
             }
-            saved = {key: os.environ.get(key) for key in child_env}
-            os.environ.update(child_env)
-            try:
-                # Consecutive ports for the servers (PORT..PORT+N-1): probe a free run of them.
-                port = _free_run(servers)
-                settings = dataclasses.replace(settings_module.load(), port=port, actions_port=free_port())
-            finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
+            # Consecutive ports for the servers (PORT..PORT+N-1): probe a free run of them.
+            settings = settings_with(child_env, port=_free_run(servers), actions_port=free_port())
             db.configure(settings.app_database_url)
             ensure_seeded()
             stack = Stack(settings, model_path, env=child_env, log_dir=var / "logs", servers=servers)
