@@ -13,6 +13,7 @@ import enum
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
+from bot.store import conversations  # noqa: F401 - the table a rating belongs to (its foreign key)
 from bot.store.models import Base, enum_column, utcnow
 
 
@@ -99,16 +100,33 @@ class HandoffNote(Base):
     agent = relationship("Agent")
 
 
+class CsatStatus(str, enum.Enum):
+    asked = "asked"  # the question is out; no answer yet
+    rated = "rated"
+    skipped = "skipped"  # the customer said no thanks
+
+
 class SatisfactionRating(Base):
+    """One satisfaction question per conversation (CSAT): asked, then rated or skipped, with an
+    optional comment. `rating` is empty until the customer answers."""
+
     __tablename__ = "satisfaction_ratings"
 
     id = Column(Integer, primary_key=True)
     sender_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(40), nullable=False)
-    rating = Column(Integer, nullable=False)  # 1..5
+    rating = Column(Integer)  # 1..5
     handoff_id = Column(Integer, ForeignKey("handoffs.id"))
     agent_id = Column(Integer, ForeignKey("agents.id"))
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    created_at = Column(DateTime, nullable=False, default=utcnow)  # when it was asked
+    conversation_id = Column(Integer, ForeignKey("conversations.id", ondelete="CASCADE"))
+    status = Column(enum_column(CsatStatus), nullable=False, default=CsatStatus.rated)
+    answered_at = Column(DateTime)
+    comment = Column(Text)
+    person_involved = Column(Boolean, nullable=False, default=False)
+    follow_up_ticket = Column(String(20))  # opened for a low rating
+
+    __table_args__ = (Index("ux_satisfaction_ratings_conversation", "conversation_id", unique=True),)
 
 
 class OutboxMessage(Base):

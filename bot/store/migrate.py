@@ -36,7 +36,13 @@ SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 ADVISORY_LOCK_KEY = 7_460_311_512
 
 # Every module that defines tables on `bot.store.models.Base`.
-MODEL_MODULES = ("bot.store.models", "bot.store.knowledge", "bot.store.handoff", "bot.store.lookup_guard")
+MODEL_MODULES = (
+    "bot.store.models",
+    "bot.store.knowledge",
+    "bot.store.handoff",
+    "bot.store.lookup_guard",
+    "bot.store.conversations",
+)
 
 
 def target_metadata() -> MetaData:
