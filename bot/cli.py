@@ -1,4 +1,4 @@
-"""`python -m bot ...`: run, shell, train, db, and the internal process entry points."""
+"""`python -m bot ...`: run, shell, train, db, report, and the internal process entry points."""
 
 from __future__ import annotations
 
@@ -253,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("seed", help="load the demo shop (idempotent)")
     db.set_defaults(func=cmd_db)
 
+    from bot.analytics.cli import register as register_report
     from bot.desk.cli import register as register_agents
     from bot.routing_cli import register as register_routing
     from knowledge_base.cli import register as register_kb
@@ -260,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_kb(sub)
     register_agents(sub)
     register_routing(sub)
+    register_report(sub)
 
     serve = sub.add_parser("serve", help="(internal) run only the Rasa server")
     serve.add_argument("--model", required=True)

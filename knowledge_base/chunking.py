@@ -128,6 +128,9 @@ def chunk_document(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> List[Ch
             )
         ]
     chunks: List[Chunk] = []
+    # An article's `questions` (front matter) are matched like an FAQ's phrasings, on its
+    # first passage: the one that says what the article is about.
+    extra = tuple(doc.questions)
     for section, paragraphs in sections(doc.body):
         for text in passages(paragraphs, max_chars):
             body = plain_text(text)
@@ -140,8 +143,8 @@ def chunk_document(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> List[Ch
                     section=section,
                     url=doc.url,
                     text=text,
-                    phrasings=(f"{context} {body}",),
-                    lexical=f"{doc.title} {section} {body}",
+                    phrasings=(f"{context} {body}", *(extra if not chunks else ())),
+                    lexical=" ".join([doc.title, section, body, *(extra if not chunks else ())]),
                     kind=doc.kind,
                     position=len(chunks),
                 )

@@ -30,6 +30,7 @@ class GapCluster:
     reasons: Counter = field(default_factory=Counter)
     channels: Counter = field(default_factory=Counter)
     last_seen: object = None
+    members: List = field(default_factory=list)  # the gaps themselves, newest first
 
     def examples(self, n: int = 3) -> List[str]:
         return [q for q, _ in self.questions.most_common(n)]
@@ -75,5 +76,8 @@ def cluster_gaps(gaps: Sequence, encoder: Encoder, similarity: float = DEFAULT_S
             cluster.channels[gap.channel] += 1
             if cluster.last_seen is None or gap.created_at > cluster.last_seen:
                 cluster.last_seen = gap.created_at
+            cluster.members.append(gap)
+    for cluster in clusters:
+        cluster.members.sort(key=lambda g: g.created_at, reverse=True)
     clusters.sort(key=lambda c: (-c.count, c.representative))
     return clusters

@@ -4,8 +4,11 @@ Support teams keep content where they already edit it; the loaders accept the th
 shapes that cover most help centres and fail with the file name and the problem when a
 file is malformed, instead of silently indexing half of it.
 
-- `*.md`: optional front matter between `---` lines (`title`, `url`, `tags`, `id`); the
-  title falls back to the first `# Heading`, the id to the file name.
+- `*.md`: optional front matter between `---` lines (`title`, `url`, `tags`, `id`, and
+  `questions`: how customers ask what the article answers, matched like an FAQ's phrasings); the
+  title falls back to the first `# Heading`, the id to the file name. `draft: true` keeps an
+  article out of the index until someone has written it (drafts from `python -m bot report`
+  and the desk's dashboard start that way).
 - `*.yml` / `*.yaml`: a list of entries (or `{faq: [...]}`), each with `question`,
   `answer`, optional `alternatives` (other phrasings), `url`, `id`, `tags`.
 - `*.csv`: a header row `question,answer[,url]`.
@@ -56,6 +59,29 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _questions(raw: Any, source: str) -> Tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise LoadError(f"{source}: questions must be a list of questions")
+    phrasings: List[str] = []
+    for text in raw:
+        text = _text(text)
+        if text and text.lower() not in {p.lower() for p in phrasings}:
+            phrasings.append(text)
+    return tuple(phrasings)
+
+
+def is_draft(path: Path) -> bool:
+    """A Markdown article whose front matter says `draft: true`."""
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return False
+    meta, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+    return meta.get("draft") is True
+
+
 def load_markdown(path: Path, root: Optional[Path] = None) -> Document:
     source = _relative(path, root)
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), source)
@@ -76,6 +102,7 @@ def load_markdown(path: Path, root: Optional[Path] = None) -> Document:
         kind=ARTICLE,
         url=_text(meta.get("url")) or None,
         tags=_tags(meta.get("tags")),
+        questions=_questions(meta.get("questions"), source),
         source=source,
     )
 
@@ -176,6 +203,8 @@ def load_documents(paths: Sequence[Path], root: Optional[Path] = None) -> List[D
     documents: List[Document] = []
     seen: Dict[str, str] = {}
     for path in source_files(paths):
+        if is_draft(path):
+            continue
         for doc in load_file(path, root):
             if doc.id in seen:
                 raise LoadError(f"{doc.source}: document id {doc.id!r} is already used by {seen[doc.id]}")

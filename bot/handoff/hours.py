@@ -51,3 +51,27 @@ class BusinessHours:
 
     def describe(self) -> str:
         return "24/7" if self.spans is None else f"{self.text} ({self.timezone})"
+
+    def open_seconds_between(self, start: float, end: float) -> float:
+        """Seconds of opening hours between two epoch times (UTC): how long a customer waited
+        for a person while someone could have answered. Always open: the plain difference.
+
+        Walks the local calendar day by day, so a daylight-saving change inside a span counts
+        the real elapsed time (each span's ends are placed in the zone, then compared in UTC)."""
+        if end <= start:
+            return 0.0
+        if self.spans is None:
+            return end - start
+        zone = ZoneInfo(self.timezone)
+        day = dt.datetime.fromtimestamp(start, zone).date()
+        last = dt.datetime.fromtimestamp(end, zone).date()
+        total = 0.0
+        while day <= last:
+            for opens, closes in self.spans.get(day.weekday(), ()):
+                span_start = dt.datetime.combine(day, opens, zone).timestamp()
+                span_end = dt.datetime.combine(day, closes, zone).timestamp()
+                if closes == dt.time(23, 59, 59):  # "-24:00": to midnight
+                    span_end += 1
+                total += max(0.0, min(end, span_end) - max(start, span_start))
+            day += dt.timedelta(days=1)
+        return total

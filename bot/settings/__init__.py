@@ -3,7 +3,7 @@
 Every variable the project reads is declared in this package (and listed in `.env.example`),
 so there is one place to learn how the assistant is configured; no other module reads the
 environment. `load()` builds a `Settings` with one section per area (security, slack,
-telegram, webchat, handoff, desk, kb, store); each process builds it once at start-up (the
+telegram, webchat, handoff, desk, analytics, kb, store); each process builds it once at start-up (the
 composition root, bot/app.py, for the Rasa server) and hands the sections down. A malformed
 value fails loudly at start-up with the variable's name instead of surfacing later as a
 confusing error deep inside Rasa or SQLAlchemy.
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional, Tuple
 from urllib.parse import urlparse
 
+from bot.settings.analytics import AnalyticsConfig
 from bot.settings.channels import SlackConfig, TelegramConfig, WebchatConfig
 from bot.settings.env import PROJECT_ROOT, ConfigError, env, env_bool, require
 from bot.settings.handoff import DeskConfig, HandoffConfig
@@ -24,6 +25,7 @@ from bot.settings.security import Security
 
 __all__ = [
     "PROJECT_ROOT",
+    "AnalyticsConfig",
     "ConfigError",
     "DeskConfig",
     "HandoffConfig",
@@ -117,6 +119,7 @@ class Settings:
     webchat: WebchatConfig = field(default_factory=WebchatConfig.from_env)
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
     desk: DeskConfig = field(default_factory=DeskConfig)
+    analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
     kb: Any = None  # knowledge_base.config.KBConfig, built from VAR_DIR in __post_init__
 
     def __post_init__(self) -> None:
@@ -147,6 +150,14 @@ class Settings:
     @property
     def action_endpoint_url(self) -> str:
         return self.action_server_url or f"http://127.0.0.1:{self.actions_port}/webhook"
+
+    @property
+    def drafts_dir(self) -> Path:
+        """Where article drafts are written (KB_DRAFTS_DIR, else drafts/ in the KB's sources)."""
+        if self.analytics.drafts_dir is not None:
+            return self.analytics.drafts_dir
+        sources = Path(self.kb.sources)
+        return (sources if sources.is_dir() or not sources.suffix else sources.parent) / "drafts"
 
     @property
     def models_dir(self) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +15,7 @@ from bot.handoff import notes, outbox, ownership, queue, triggers
 from bot.handoff.errors import HandoffError, NotTheOwner
 from bot.handoff.escalation import escalate
 from bot.handoff.hours import BusinessHours
+from bot.store import csat
 from bot.store.handoff import HandoffStatus
 from bot.store.models import utcnow
 from bot.store.tickets import get_ticket
@@ -95,16 +98,25 @@ def test_queue_order_priority_then_age_and_wait_estimate(store):
 
 def test_ratings_are_linked_to_the_agent(store):
     ann = _agent()
+    start = time.time() - 60
     handoff = queue.create("conv", "rest", "customer_request")
     ownership.claim(handoff.id, ann.id)
     ownership.close(handoff.id, HandoffStatus.resolved, agent_id=ann.id)
-    notes.record_rating("conv", "rest", 5)
-    notes.record_rating("other", "rest", 2)
+    with_agent, bot_only = csat.Conversation("conv", start, "rest"), csat.Conversation("other", start, "rest")
+    asked = csat.ask(with_agent)
+    assert (asked.person_involved, asked.agent_id, asked.status) == (True, ann.id, "asked")
+    assert csat.ask(with_agent) is None  # never twice in one conversation
+    assert csat.rate(with_agent, 5).rating == 5
+    assert csat.rate(with_agent, 1) is None  # answered already
+    assert csat.ask(bot_only).person_involved is False
+    csat.rate(bot_only, 2)
     stats = notes.rating_stats()
     assert stats["count"] == 2 and stats["average"] == 3.5 and stats["low_ratings"] == 1
     assert stats["by_agent"]["Ann"] == {"count": 1, "average": 5.0}
+    assert stats["by_agent"]["assistant only"] == {"count": 1, "average": 2.0}
     with pytest.raises(ValueError):
-        notes.record_rating("conv", "rest", 6)
+        csat.rate(with_agent, 6)
+    assert csat.rate(csat.Conversation("never-asked", start, "rest"), 4) is None
 
 
 def test_outbox_delivers_once(store):
@@ -127,6 +139,26 @@ def test_business_hours_parsing_and_checks():
     assert BusinessHours.parse("always").is_open(sunday)
     with pytest.raises(ValueError):
         BusinessHours.parse("weekdays 9-5")
+
+
+def test_open_seconds_between_counts_only_business_hours():
+    hours = BusinessHours.parse("mon-fri 09:00-18:00", "America/New_York")
+
+    def at(*args):  # New York wall-clock time as epoch seconds
+        return dt.datetime(*args, tzinfo=ZoneInfo("America/New_York")).timestamp()
+
+    assert hours.open_seconds_between(at(2026, 11, 24, 10, 0), at(2026, 11, 24, 10, 30)) == 1800
+    # Friday 17:50 to Monday 09:10: ten minutes on each side of the weekend
+    assert hours.open_seconds_between(at(2026, 11, 27, 17, 50), at(2026, 11, 30, 9, 10)) == 1200
+    assert hours.open_seconds_between(at(2026, 11, 24, 19, 0), at(2026, 11, 24, 23, 0)) == 0  # all closed
+    assert hours.open_seconds_between(at(2026, 11, 24, 8, 0), at(2026, 11, 25, 8, 0)) == 9 * 3600
+    # the clocks go back on 1 Nov 2026 (a Sunday): Monday is still 9 hours
+    assert hours.open_seconds_between(at(2026, 10, 31, 0, 0), at(2026, 11, 3, 0, 0)) == 9 * 3600
+    assert hours.open_seconds_between(at(2026, 11, 24, 11, 0), at(2026, 11, 24, 10, 0)) == 0  # reversed
+    assert BusinessHours.parse("always").open_seconds_between(100.0, 250.5) == 150.5
+    until_midnight = BusinessHours.parse("mon 22:00-24:00", "UTC")
+    monday_22 = dt.datetime(2026, 11, 23, 22, 0, tzinfo=dt.UTC).timestamp()
+    assert until_midnight.open_seconds_between(monday_22, monday_22 + 4 * 3600) == 2 * 3600
     from zoneinfo import ZoneInfoNotFoundError
 
     with pytest.raises(ZoneInfoNotFoundError):
