@@ -1,4 +1,5 @@
-"""Handing a conversation to a person, coming back from one, and the satisfaction rating.
+"""Handing a conversation to a person, and coming back from one (the satisfaction rating that may
+follow is actions/csat.py).
 
 `action_handoff` runs when the customer asks for a person or is clearly frustrated (rules),
 or when the Rasa server's triggers fire (it sets `handoff_reason` first). If someone can
@@ -9,8 +10,7 @@ back on this same channel later. Either way the customer hears exactly what happ
 
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
@@ -19,12 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of, settings
 from bot.handoff.escalation import escalate
-from bot.handoff.notes import record_rating
-from bot.handoff.texts import ticket_body
 from bot.store.db import run_sync
-from bot.store.tickets import open_ticket
-
-RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def _reason(tracker: Tracker) -> tuple[str, str]:
@@ -99,74 +94,3 @@ class ActionStoppedWaiting(Action):
             text="Okay, you're out of the queue and back with me, the virtual assistant. What can I do for you?"
         )
         return []
-
-
-def parse_rating(tracker: Tracker) -> Optional[int]:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "rating":
-            try:
-                value = int(str(entity.get("value")).strip())
-            except ValueError:
-                continue
-            if 1 <= value <= 5:
-                return value
-    text = (tracker.latest_message.get("text") or "").lower()
-    match = re.search(r"(?<![\d.])([1-5])(?![\d.])", text)
-    if match:
-        return int(match.group(1))
-    for word, value in RATING_WORDS.items():
-        if re.search(rf"\b{word}\b", text):
-            return value
-    return None
-
-
-class ActionAskRating(Action):
-    """Asks for the 1-5 rating, and remembers that it asked: only an asked-for rating counts."""
-
-    def name(self) -> str:
-        return "action_ask_rating"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(response="utter_ask_rating")
-        return [SlotSet("rating_requested", True)]
-
-
-class ActionRecordRating(Action):
-    """Satisfaction 1-5, stored with the conversation's handoff and agent. A low rating is
-    acted on: a follow-up ticket goes to the team with the transcript.
-
-    Only a rating the assistant asked for is recorded, once: "1" or a `/rate` payload from a
-    conversation that was never asked (or already answered) is treated as not understood, so
-    nobody can fill the statistics or open high-priority tickets by typing numbers."""
-
-    def name(self) -> str:
-        return "action_record_rating"
-
-    @apologise_on_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        if not tracker.get_slot("rating_requested"):
-            dispatcher.utter_message(response="utter_default")
-            return []
-        rating = parse_rating(tracker)
-        if rating is None:
-            dispatcher.utter_message(response="utter_ask_rating")
-            return []
-        channel = channel_of(tracker)
-        await run_sync(record_rating, tracker.sender_id, channel, rating)
-        if rating <= 2:
-            ticket = await run_sync(
-                open_ticket,
-                f"Follow up: customer rated support {rating}/5",
-                ticket_body(tracker.events, tracker.current_slot_values()),
-                tracker.get_slot("verified_email") or tracker.get_slot("email"),
-                channel=channel,
-                sender_id=tracker.sender_id,
-                priority="high",
-            )
-            dispatcher.utter_message(
-                text=f"I'm sorry we didn't do better. A team lead will review this conversation (ticket {ticket.reference}) "
-                "and get back to you here."
-            )
-            return [SlotSet("rating_requested", False), SlotSet("ticket_reference", ticket.reference)]
-        dispatcher.utter_message(text="Thank you for the rating! Have a great day.")
-        return [SlotSet("rating_requested", False)]

@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of
+from actions.csat import NOTHING_ASKED, OPENERS, ask_rating
 from bot.store.db import run_sync
 from bot.store.knowledge import FEEDBACK_SUGGESTIONS, record_feedback, record_query
 from knowledge_base.decision import Decision, Outcome
@@ -214,7 +215,8 @@ class ActionAnswerFromKB(Action):
 
 
 class ActionKBFeedback(Action):
-    """Stores "was this helpful?" for the last answer; a "no" counts towards a handoff."""
+    """Stores "was this helpful?" for the last answer; a "yes" may be followed by the satisfaction
+    question, a "no" counts towards a handoff."""
 
     def name(self) -> str:
         return "action_kb_feedback"
@@ -225,7 +227,7 @@ class ActionKBFeedback(Action):
         answer = tracker.get_slot("kb_last_answer")
         if helpful is None:
             dispatcher.utter_message(text="Was the answer helpful?", buttons=FEEDBACK_BUTTONS)
-            return []
+            return [NOTHING_ASKED]
         if isinstance(answer, dict) and answer.get("doc_id"):
             await run_sync(
                 record_feedback,
@@ -239,12 +241,15 @@ class ActionKBFeedback(Action):
         else:
             logger.info("feedback without an answer to rate (conversation %s)", tracker.sender_id)
         events: List[Dict[str, Any]] = [SlotSet("kb_helpful", None)]
-        if helpful:
+        if helpful:  # the answer settled it: time for the satisfaction question (actions/csat.py)
+            asked = await ask_rating(dispatcher, tracker, OPENERS["kb_feedback"])
+            if asked is not None:
+                return events + asked
             dispatcher.utter_message(text=HELPFUL_TEXT)
-            return events
+            return events + [NOTHING_ASKED]
         dispatcher.utter_message(text=UNHELPFUL_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
         count = float(tracker.get_slot("kb_unhelpful_count") or 0) + 1
-        return events + [SlotSet("kb_unhelpful_count", count)]
+        return events + [SlotSet("kb_unhelpful_count", count), NOTHING_ASKED]
 
 
 class ActionKBNone(Action):

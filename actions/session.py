@@ -25,6 +25,9 @@ from rasa_sdk.types import DomainDict
 from bot.store.orders import normalize_email
 
 VERIFIED_EMAIL_CHANNELS = {"slack"}
+# Slots that belong to one conversation: a new session starts without them (the satisfaction
+# question is asked once per conversation, so a returning customer can be asked again).
+NOT_CARRIED = ("session_started_metadata", "requested_slot", "csat_asked", "csat_state")
 
 
 def verified_channel_email(customer: Dict[str, Any]) -> Optional[str]:
@@ -61,7 +64,7 @@ class ActionSessionStart(Action):
         carried = [
             SlotSet(key, value)
             for key, value in tracker.current_slot_values().items()
-            if value is not None and key not in ("session_started_metadata", "requested_slot")
+            if value is not None and key not in NOT_CARRIED
         ]
         identity = identity_events(tracker.get_slot("session_started_metadata"), tracker)
         return [SessionStarted(), *carried, *identity, ActionExecuted("action_listen")]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 from urllib.parse import urljoin
 
 from rasa.core import run as rasa_run
@@ -33,6 +33,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic
 
 from bot import patches, storage
+from bot.analytics.recorder import ConversationRecorder
 from bot.desk import api as desk_api
 from bot.desk.events import EventBus
 from bot.desk.relay import RedisRelay
@@ -116,10 +117,17 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     app.ctx.registry = registry
     relay = RedisRelay(settings.events_redis_url) if settings.events_redis_url else None
 
+    recorder = app.ctx.recorder = ConversationRecorder()
+
+    def saved(tracker: Any) -> None:
+        """Every tracker the store saved: the gate keeps it for this turn, analytics summarise it."""
+        runtime.remember(tracker)
+        recorder.saved(tracker)
+
     def current_agent() -> Any:
         """The loaded agent, its tracker store patched (a `PUT /model` loads a new one)."""
         agent = app.ctx.agent
-        patches.install_tracker_store_patches(agent.tracker_store, runtime.remember)
+        patches.install_tracker_store_patches(agent.tracker_store, saved)
         return agent
 
     runtime = HandoffRuntime(
@@ -141,7 +149,7 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     # first start) before the first customer, not while they wait.
     app.register_listener(load_help_centre, "before_server_start")
     # After the agent loads (same event, registration order): the runtime needs its tracker store.
-    app.register_listener(partial(start_handoff, settings, runtime), "before_server_start")
+    app.register_listener(partial(start_handoff, settings, runtime, saved), "before_server_start")
     app.register_listener(stop_handoff, "after_server_stop")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     return app
@@ -156,10 +164,12 @@ async def load_help_centre(app: Sanic, _loop: Any) -> None:
         logger.exception("could not load the knowledge base at start-up")
 
 
-async def start_handoff(settings: Settings, runtime: HandoffRuntime, app: Sanic, _loop: Any) -> None:
+async def start_handoff(
+    settings: Settings, runtime: HandoffRuntime, saved: Callable[[Any], None], app: Sanic, _loop: Any
+) -> None:
     """The app database, the tracker store's patches, the runtime and its background loop."""
     db.create_schema()
-    patches.install_tracker_store_patches(app.ctx.agent.tracker_store, runtime.remember)
+    patches.install_tracker_store_patches(app.ctx.agent.tracker_store, saved)
     await run_sync(ensure_tracker_index, app.ctx.agent.tracker_store)
     app.ctx.handoff = runtime
     if runtime.bus.relay is not None:
@@ -184,6 +194,9 @@ async def stop_handoff(app: Sanic, _loop: Any) -> None:
     loop = getattr(app.ctx, "handoff_loop", None)
     if loop is not None:
         await loop.stop()
+    recorder = getattr(app.ctx, "recorder", None)
+    if recorder is not None:
+        await recorder.flush()
     runtime = getattr(app.ctx, "handoff", None)
     if runtime is not None and runtime.bus.relay is not None:
         await runtime.bus.relay.stop()

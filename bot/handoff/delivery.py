@@ -100,6 +100,7 @@ class Delivery:
         strict: bool = False,
         deliver: bool = True,
         system: bool = True,
+        response: Optional[str] = None,
     ) -> BotUttered:
         """Write the message to the tracker and deliver it on `channel`.
 
@@ -108,10 +109,13 @@ class Delivery:
         transcript either, so nobody reads a message as sent that the customer never got.
         Otherwise it is recorded first and a failure is only logged.
         `deliver=False` only records it (the caller sends it on the request's own output channel).
-        `system=False`: the assistant's own words (not a handoff notice).
+        `system=False`: the assistant's own words (not a handoff notice); `response` names the
+        domain response they are (as Rasa marks its own, `utter_action`: analytics read it).
         """
         data: Dict[str, Any] = {"buttons": buttons} if buttons else {}
         metadata: Dict[str, Any] = {"agent": author} if author else ({"handoff_system": True} if system else {})
+        if response and not author:
+            metadata["utter_action"] = response
         event = BotUttered(text=text, data=data, metadata=metadata)
         if not strict:
             await self.append_events(sender_id, [event])

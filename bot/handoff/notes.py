@@ -1,15 +1,16 @@
-"""What agents write next to a conversation (notes), and what customers think (ratings)."""
+"""What agents write next to a conversation (notes), and what customers think (ratings, from
+bot/store/csat.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from sqlalchemy import select
 
-from bot.handoff.queue import latest_for
+from bot.store import csat
 from bot.store.db import session_scope
-from bot.store.handoff import Agent, HandoffNote, SatisfactionRating
+from bot.store.handoff import Agent, HandoffNote
 from bot.store.models import utcnow
 
 
@@ -43,41 +44,6 @@ def notes(handoff_ids: List[int]) -> List[Dict[str, Any]]:
         ]
 
 
-def record_rating(sender_id: str, channel: str, rating: int) -> Optional[int]:
-    """Store a 1-5 rating, linked to the conversation's latest handoff; returns its id."""
-    if not 1 <= rating <= 5:
-        raise ValueError("rating must be 1 to 5")
-    last = latest_for(sender_id)
-    with session_scope() as session:
-        row = SatisfactionRating(
-            sender_id=sender_id,
-            channel=channel,
-            rating=rating,
-            handoff_id=last.id if last else None,
-            agent_id=last.agent_id if last else None,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
-
-
 def rating_stats(days: int = 30) -> Dict[str, Any]:
-    since = utcnow() - dt.timedelta(days=days)
-    with session_scope() as session:
-        rows = session.execute(
-            select(SatisfactionRating.rating, Agent.name)
-            .outerjoin(Agent, Agent.id == SatisfactionRating.agent_id)
-            .where(SatisfactionRating.created_at >= since)
-        ).all()
-    by_agent: Dict[str, List[int]] = {}
-    for rating, name in rows:
-        by_agent.setdefault(name or "assistant only", []).append(rating)
-    ratings = [r for r, _ in rows]
-    return {
-        "days": days,
-        "count": len(ratings),
-        "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
-        "csat_percent": round(100 * sum(1 for r in ratings if r >= 4) / len(ratings)) if ratings else None,
-        "low_ratings": sum(1 for r in ratings if r <= 2),
-        "by_agent": {k: {"count": len(v), "average": round(sum(v) / len(v), 2)} for k, v in sorted(by_agent.items())},
-    }
+    """Satisfaction ratings of the last `days` days, overall and by agent (the desk's stats)."""
+    return {"days": days, **csat.agent_stats(utcnow() - dt.timedelta(days=days))}

@@ -78,6 +78,9 @@ class HandoffRuntime:
         """Every customer message from every channel comes here (bot/app.py wires the channels
         to this method): to the agent when a person owns the conversation, else to Rasa."""
         sender = message.sender_id
+        # When it arrived, before NLU or any wait for the model thread: the first-response
+        # figures measure what the customer waited (bot/analytics/summary.py reads it).
+        message.metadata = {**(message.metadata or {}), "received_ts": time.time()}
         refusal = self.intake.length(message.text or "") if self.intake else None
         if refusal is not None:  # channels refuse these earlier; this holds for any other way in
             logger.warning("gate: refused a message of %d characters for %s", len(message.text or ""), sender)
@@ -119,7 +122,7 @@ class HandoffRuntime:
         text = response.get("text") or "Sorry, I didn't quite get that. Could you rephrase?"
         logger.info("gate: the assistant had nothing to say to %s; answered %s", sender_id, NOT_UNDERSTOOD)
         event = await self.delivery.send(
-            sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False
+            sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False, response=NOT_UNDERSTOOD
         )
         await output.send_response(sender_id, event.message())
 

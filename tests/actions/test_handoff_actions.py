@@ -9,12 +9,11 @@ import pytest
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 
 from actions import common
-from actions.handoff import ActionAskRating, ActionHandedBack, ActionHandoff, ActionRecordRating
+from actions.handoff import ActionHandedBack, ActionHandoff
 from bot.desk import auth
-from bot.handoff import notes, ownership, queue
+from bot.handoff import queue
 from bot.handoff.texts import NOT_NOW, STOP_WAITING_BUTTON, ticket_instead_of_queue
-from bot.store.handoff import HandoffStatus
-from bot.store.tickets import get_ticket, tickets_for_sender
+from bot.store.tickets import tickets_for_sender
 from tests.fakes import app_database
 from tests.trackers import run, tracker
 
@@ -166,75 +165,3 @@ def test_handed_back_names_the_agent_and_clears_the_slot():
     events, messages = run(ActionHandedBack(), tracker({"handoff_agent_name": "Ann"}))
     assert events == [SlotSet("handoff_agent_name", None)]
     assert messages[0]["text"].startswith("Ann has handed you back to me")
-
-
-# ---- ratings -------------------------------------------------------------------------------
-
-
-def test_ask_rating_remembers_that_it_asked():
-    events, messages = run(ActionAskRating(), tracker())
-    assert events == [SlotSet("rating_requested", True)]
-    assert [m["response"] for m in messages] == ["utter_ask_rating"]
-
-
-def test_a_rating_nobody_asked_for_is_not_recorded(app_db):
-    events, messages = run(ActionRecordRating(), tracker({}, "1", "rate", sender_id="conv-8"))
-    assert events == []
-    assert [m["response"] for m in messages] == ["utter_default"]
-    assert notes.rating_stats()["count"] == 0
-    assert tickets_for_sender("conv-8") == []
-
-
-def test_a_good_rating_is_recorded_with_the_agent_and_clears_the_slot(app_db):
-    ann = auth.add_agent("ann@example.com", "Ann", "a long enough password")
-    handoff = queue.create("conv-9", "webchat", "customer_request")
-    ownership.claim(handoff.id, ann.id)
-    ownership.close(handoff.id, HandoffStatus.resolved, agent_id=ann.id)
-
-    trk = tracker({"rating_requested": True}, "5", "rate", sender_id="conv-9", channel="webchat")
-    events, messages = run(ActionRecordRating(), trk)
-
-    no_apology(messages)
-    assert events == [SlotSet("rating_requested", False)]
-    assert messages[0]["text"] == "Thank you for the rating! Have a great day."
-    stats = notes.rating_stats()
-    assert (stats["count"], stats["average"], stats["low_ratings"]) == (1, 5.0, 0)
-    assert stats["by_agent"] == {"Ann": {"count": 1, "average": 5.0}}
-    assert tickets_for_sender("conv-9") == []
-
-
-@pytest.mark.parametrize(
-    "text, entities, rating",
-    [("one", [], 1), ("I'd say", [{"entity": "rating", "value": "2"}], 2)],
-)
-def test_a_low_rating_opens_a_follow_up_ticket(app_db, text, entities, rating):
-    slots = {"rating_requested": True, "email": "erin@example.com"}
-    trk = tracker(slots, text, "rate", entities=entities, events=list(EARLIER), sender_id="conv-10", channel="slack")
-
-    events, messages = run(ActionRecordRating(), trk)
-
-    no_apology(messages)
-    [ticket] = tickets_for_sender("conv-10")
-    assert events == [SlotSet("rating_requested", False), SlotSet("ticket_reference", ticket.reference)]
-    assert ticket.reference in messages[0]["text"]
-    assert ticket.subject == f"Follow up: customer rated support {rating}/5"
-    assert (ticket.priority, ticket.email, ticket.channel) == ("high", "erin@example.com", "slack")
-    assert "Transcript:" in ticket.description and "where is my order 1042" in ticket.description
-    assert get_ticket(ticket.reference) is not None
-    stats = notes.rating_stats()
-    assert (stats["count"], stats["average"], stats["low_ratings"]) == (1, float(rating), 1)
-
-
-def test_a_three_is_recorded_without_a_ticket(app_db):
-    events, _ = run(ActionRecordRating(), tracker({"rating_requested": True}, "3 stars", "rate", sender_id="conv-11"))
-    assert events == [SlotSet("rating_requested", False)]
-    assert notes.rating_stats()["count"] == 1 and tickets_for_sender("conv-11") == []
-
-
-def test_an_unreadable_rating_asks_again_and_keeps_the_slot(app_db):
-    events, messages = run(
-        ActionRecordRating(), tracker({"rating_requested": True}, "great service", "rate", sender_id="conv-12")
-    )
-    assert events == []  # rating_requested stays set: the next answer still counts
-    assert [m["response"] for m in messages] == ["utter_ask_rating"]
-    assert notes.rating_stats()["count"] == 0

@@ -93,6 +93,8 @@ async def test_with_an_open_handoff_the_bot_is_not_asked_and_the_desk_is_told(ap
     assert agent.processor.parsed == ["my parcel never came"]  # parsed so the agent sees the intent
     events = await agent.events(SENDER)
     [said] = [e for e in events if isinstance(e, UserUttered)]
+    received = said.metadata.pop("received_ts")  # stamped by the gate on arrival (first-response times)
+    assert said.timestamp - 5 < received <= said.timestamp
     assert (said.text, said.intent["name"], said.input_channel, said.message_id, said.metadata) == (
         "my parcel never came",
         "inform",
@@ -247,7 +249,8 @@ async def test_the_assistant_is_never_silent(app_db, domain):
     default = domain.responses["utter_default"][0]
     assert replies == [{"recipient_id": SENDER, "text": default["text"], "buttons": default["buttons"]}]
     [stored] = await agent.bot_messages(SENDER)
-    assert (stored.text, stored.metadata) == (default["text"], {})  # the assistant's own words
+    # the assistant's own words (not a handoff notice), marked as the response they are
+    assert (stored.text, stored.metadata) == (default["text"], {"utter_action": "utter_default"})
     assert agent.processor.executed == []
 
 

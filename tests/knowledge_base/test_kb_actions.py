@@ -201,8 +201,9 @@ async def test_helpful_feedback_is_stored_and_thanked(kb) -> None:
         channel="socketio",
     )
     messages, events = await run(ActionKBFeedback(), tracker)
+    # nothing answered in this tracker's history, so no satisfaction question (tests/actions/test_csat_actions.py)
     assert [m["text"] for m in messages] == ["Glad it helped! Anything else I can do for you?"]
-    assert events == [SlotSet("kb_helpful", None)]
+    assert events == [SlotSet("kb_helpful", None), SlotSet("csat_state", None)]
     assert stored_feedback() == [
         ("answer", True, "reset password", "password-reset", "password-reset#0", "socketio", "conv-42")
     ]
@@ -220,20 +221,20 @@ async def test_unhelpful_feedback_offers_help_and_counts_towards_a_handoff(kb) -
     assert [(m["text"], m["buttons"]) for m in messages] == [
         ("Sorry about that — I can open a ticket or get you a person.", [TICKET, HUMAN])
     ]
-    assert events == [SlotSet("kb_helpful", None), SlotSet("kb_unhelpful_count", 2.0)]
+    assert events == [SlotSet("kb_helpful", None), SlotSet("kb_unhelpful_count", 2.0), SlotSet("csat_state", None)]
     assert stored_feedback() == [("answer", False, "refund", "refund-timing", "refund-timing#0", "slack", "conv-42")]
 
 
 async def test_feedback_read_from_the_slot_and_without_an_answer_stores_nothing(kb) -> None:
     tracker = make_tracker("no", intent="kb_feedback", slots={"kb_helpful": "no"})
     _, events = await run(ActionKBFeedback(), tracker)
-    assert events == [SlotSet("kb_helpful", None), SlotSet("kb_unhelpful_count", 1.0)]
+    assert events == [SlotSet("kb_helpful", None), SlotSet("kb_unhelpful_count", 1.0), SlotSet("csat_state", None)]
     assert stored_feedback() == []
 
 
 async def test_feedback_that_is_neither_yes_nor_no_asks_again(kb) -> None:
     messages, events = await run(ActionKBFeedback(), make_tracker("maybe", intent="kb_feedback"))
-    assert events == [] and messages[0]["buttons"] == YES_NO
+    assert events == [SlotSet("csat_state", None)] and messages[0]["buttons"] == YES_NO
 
 
 async def test_none_of_these_is_recorded_as_a_gap(kb) -> None:
