@@ -1,8 +1,9 @@
-// Hash routing: which view the address shows (#/queue, #/handoff/<id>, #/tickets/<ref>, …) and the nav's current section.
+// Hash routing: which view the address shows (#/queue, #/handoff/<id>, #/tickets/<ref>, #/analytics, …) and the nav's current section.
 
 import { $ } from "./dom.js";
 import { state } from "./state.js";
 import { agentsView } from "./views/agents.js";
+import { analyticsView } from "./views/analytics.js";
 import { conversationsView } from "./views/conversations.js";
 import { handoffView } from "./views/handoff.js";
 import { queueView } from "./views/queue.js";
@@ -39,6 +40,7 @@ function openView(name, arg) {
   else if (name === "tickets") state.view = ticketsView();
   else if (name === "stats") state.view = statsView();
   else if (name === "agents") state.view = agentsView();
+  else if (name === "analytics") state.view = analyticsView();
   else {
     state.view = queueView();
     return "queue";

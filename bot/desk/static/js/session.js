@@ -74,6 +74,7 @@ function start(agent) {
   $("agent-role").textContent = agent.role === "admin" ? "Admin" : "Agent";
   $("agent-avatar").textContent = initials(agent.name);
   $("nav-agents-item").hidden = agent.role !== "admin";
+  $("nav-analytics-item").hidden = agent.role !== "admin";
   connectEvents();
   loadQueue();
   if (!location.hash || location.hash === "#" || location.hash === "#/") history.replaceState(null, "", "#/queue");

@@ -11,6 +11,10 @@ export const state = {
   viewSeq: 0,
   ticketFilter: "open",
   statsDays: 30,
+  analyticsRange: "7d",
+  analyticsChannel: "",
+  analyticsFrom: "",
+  analyticsTo: "",
 };
 
 /** True while the view that started a request is still the one on screen. */
