@@ -17,6 +17,7 @@ import asyncio
 import dataclasses
 import itertools
 import json
+import re
 import threading
 import time
 import uuid
@@ -248,7 +249,7 @@ class SlackCustomer(Customer):
         # The clicked message shows the choice instead of its buttons.
         ts = message.raw.result["ts"]
         (update,) = self.api.wait_for("chat.update", where=lambda c: c.args.get("ts") == ts)
-        assert f"You chose: {title}" in json.dumps(update.args["blocks"])
+        assert f"You chose: {title}" in json.dumps(update.args["blocks"], ensure_ascii=False)
         return replies
 
     def check_placement(self, message: Message) -> None:
@@ -323,9 +324,8 @@ def _ratings(sender_id: str) -> List[Dict[str, Any]]:
 
     with session_scope() as session:
         rows = session.execute(select(SatisfactionRating).where(SatisfactionRating.sender_id == sender_id)).scalars()
-        return [
-            {"rating": r.rating, "channel": r.channel, "handoff_id": r.handoff_id, "agent_id": r.agent_id} for r in rows
-        ]
+        keys = ("rating", "channel", "handoff_id", "agent_id", "person_involved", "comment", "follow_up_ticket")
+        return [{key: getattr(r, key) for key in keys} for r in rows]
 
 
 def _assert_silent(customer: Customer, since: int) -> None:
@@ -337,7 +337,9 @@ def _assert_silent(customer: Customer, since: int) -> None:
         time.sleep(0.1)
 
 
-def handoff_loop(stack, customer: Customer, agent_name: str, customer_name: str, rating: int) -> str:
+def handoff_loop(
+    stack, customer: Customer, agent_name: str, customer_name: str, rating: int, comment: Optional[str] = None
+) -> str:
     """The whole story on `customer`'s channel; returns the agent's reply."""
     email = f"{agent_name.lower()}-{uuid.uuid4().hex[:6]}@example.com"
     agent = auth.add_agent(email, agent_name, PASSWORD)
@@ -401,17 +403,47 @@ def handoff_loop(stack, customer: Customer, agent_name: str, customer_name: str,
     assert desk.get(path).json()["handoff"]["status"] == "resolved"
 
     (question,) = customer.click(back, "No, that's all")
-    assert question.text == "Before you go: how would you rate the help you got today, from 1 (poor) to 5 (excellent)?"
-    assert question.buttons == ["5", "4", "3", "2", "1"]
+    assert question.text == (
+        "Alright! Before you go: How would you rate the help you got today, from 1 (very poor) to 5 (excellent)?"
+    )
+    assert question.buttons == ["5 – Excellent", "4 – Good", "3 – OK", "2 – Poor", "1 – Very poor", "Skip"]
     customer.check_placement(question)
-    thanks = customer.click(question, str(rating))
-    assert _texts(thanks) == "Thank you for the rating! Have a great day."
-    customer.check_placement(thanks[0])
+    (prompt,) = customer.click(question, next(b for b in question.buttons if b.startswith(f"{rating} –")))
+    customer.check_placement(prompt)
+    assert prompt.buttons == ["Skip"]
+    follow_up = None
+    if rating <= 2:  # a low rating opens a follow-up ticket, and the comment goes into it
+        follow_up = re.search(r"ticket (T-\d+)", prompt.text).group(1)
+        assert "A team lead will review this conversation" in prompt.text
+    else:
+        assert prompt.text.startswith("Thank you! Is there anything you'd like to tell us")
+    if comment is None:
+        assert "have a great day" in _texts(customer.click(prompt, "Skip"))
+    else:
+        said_back = customer.say(comment)
+        print("SAID_BACK", [(m.text, m.buttons) for m in said_back])
+        for e in tracker(stack.rasa_url, customer.sender_id)["events"][-14:]:
+            print("EV", e["event"], e.get("name"), e.get("text"), (e.get("parse_data") or {}).get("intent"), e.get("policy"), e.get("value"))
+        (thanks,) = said_back
+        customer.check_placement(thanks)
+        assert (f"added that to ticket {follow_up}" if follow_up else "passed that on to the team") in thanks.text
 
-    # The rating is stored with the handoff and the agent, and the desk's numbers show it.
+    # The rating is stored with the conversation, the handoff's agent and "a person took part",
+    # and the desk's numbers show it.
     assert _ratings(customer.sender_id) == [
-        {"rating": rating, "channel": customer.channel, "handoff_id": handoff["id"], "agent_id": agent.id}
+        {
+            "rating": rating,
+            "channel": customer.channel,
+            "handoff_id": handoff["id"],
+            "agent_id": agent.id,
+            "person_involved": True,
+            "comment": comment,
+            "follow_up_ticket": follow_up,
+        }
     ]
+    if follow_up:
+        messages = desk.get(f"/tickets/{follow_up}").json()["messages"]
+        assert [m["text"] for m in messages if m["author"] == "customer"][-1:] == [comment]
     by_agent = desk.get("/stats").json()["satisfaction"]["by_agent"]
     assert by_agent[agent_name] == {"count": 1, "average": float(rating)}
 
@@ -421,7 +453,7 @@ def handoff_loop(stack, customer: Customer, agent_name: str, customer_name: str,
     assert [e["event"] for e in events if e["event"] in ("pause", "resume")] == ["pause", "resume"]
     assert bot_spoke_while_paused({"events": events}) == []
     user_texts = [e["text"] for e in events if e["event"] == "user"]
-    assert user_texts[-2:] == ["/deny", f'/rate{{"rating": "{rating}"}}']
+    assert user_texts[-3:] == ["/deny", f'/rate{{"rating": "{rating}"}}', comment or "/deny"]
     assert all(e.get("input_channel") == customer.channel for e in events if e["event"] == "user")
     return reply
 
@@ -448,19 +480,25 @@ def test_handoff_over_the_web_widget(assistant):
     assert restored == live
     assert reply in restored.values()
     said = [m["message"]["text"] for m in history if m["from"] == "user"]
-    assert "my parcel never arrived, can you check?" in said and said[-2:] == ["No, that's all", "5"]
+    assert "my parcel never arrived, can you check?" in said and said[-3:] == [
+        "No, that's all",
+        "5 – Excellent",
+        "Skip",
+    ]
 
 
 @pytest.mark.parametrize("in_thread", [False, True], ids=["direct message", "channel thread"])
 def test_handoff_over_slack(assistant, slack_api, in_thread):
     customer = SlackCustomer(assistant, slack_api, "Sara Lund", in_thread=in_thread)
     agent_name = "Tom" if in_thread else "Sam"
-    handoff_loop(assistant, customer, agent_name=agent_name, customer_name="Sara Lund", rating=4)
+    handoff_loop(
+        assistant, customer, agent_name=agent_name, customer_name="Sara Lund", rating=4, comment="Quick and kind"
+    )
 
 
 def test_handoff_over_telegram(assistant, telegram_api):
     customer = TelegramCustomer(assistant, telegram_api, "Tomasz", "Nowak")
-    handoff_loop(assistant, customer, agent_name="Kim", customer_name="Tomasz Nowak", rating=5)
+    handoff_loop(assistant, customer, agent_name="Kim", customer_name="Tomasz Nowak", rating=2, comment="Took two days")
 
 
 def test_a_reply_the_platform_refuses_is_reported_to_the_agent_and_not_recorded_as_sent(assistant, telegram_api):
