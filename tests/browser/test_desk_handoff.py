@@ -1,6 +1,7 @@
 """The agent desk in headless Chromium, next to a customer in the web widget: the whole handoff
-loop with two pages in one browser (a customer context and an agent context), and customer text
-that looks like HTML shown as text in the desk.
+loop with two pages in one browser (a customer context and an agent context), customer text
+that looks like HTML shown as text in the desk, and (last: it adds a seeded week to the
+desk's database) the admins' analytics dashboard drawing the report's numbers.
 
 Screenshots go to test-artifacts/browser/ (kept out of git).
 """
@@ -38,8 +39,10 @@ def assistant(tmp_path_factory, model_path):
     """A running assistant (action server + Rasa server with the desk) and one desk agent, Ann."""
     from bot.desk import auth
 
-    with running_assistant(tmp_path_factory.mktemp("desk-browser-var"), model_path, {}) as stack:
+    var = tmp_path_factory.mktemp("desk-browser-var")
+    with running_assistant(var, model_path, {"KB_DRAFTS_DIR": str(var / "drafts")}) as stack:
         auth.add_agent("ann@example.com", "Ann", PASSWORD)
+        stack.drafts_dir = var / "drafts"  # where "Draft an article" writes (not the project's KB)
         yield stack
 
 
@@ -83,16 +86,16 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-def log_in(page, base_url: str) -> None:
+def log_in(page, base_url: str, email: str = "ann@example.com", name: str = "Ann") -> None:
     """Through the form, as an agent does; then wait for the live connection."""
     from playwright.sync_api import expect
 
     page.goto(f"{base_url}/desk/")
     expect(page.locator("#login-form")).to_be_visible()
-    page.fill("#login-email", "ann@example.com")
+    page.fill("#login-email", email)
     page.fill("#login-password", PASSWORD)
     page.press("#login-password", "Enter")
-    expect(page.locator("#agent-name")).to_have_text("Ann")
+    expect(page.locator("#agent-name")).to_have_text(name)
     expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
 
 
@@ -241,3 +244,69 @@ def test_customer_html_is_shown_as_text_in_the_desk(agent_page, customer_page, a
     assert desk.evaluate("typeof window.__xss") == "undefined"
     screenshot(desk, "desk-06-html-as-text")
     assert desk.page_errors == [] and desk.dialogs == []
+
+
+def test_the_dashboard_draws_the_reports_numbers_for_admins_only(agent_page, assistant):
+    """The seeded week (tests/analytics/seed.py) on the dashboard, for 30 Nov - 7 Dec (UTC, the
+    stack's business time zone): the tiles and the charts show the figures the report computes,
+    and "Draft an article" writes the group's draft."""
+    from playwright.sync_api import expect
+
+    from bot.desk import auth
+    from tests.analytics import seed
+
+    seed.seed()
+    auth.add_agent("ada@example.com", "Ada", PASSWORD, role="admin")
+
+    log_in(agent_page, assistant.rasa_url)  # Ann is an agent: no analytics
+    expect(agent_page.locator("#nav-analytics-item")).to_be_hidden()
+    agent_page.click("#logout-button")
+
+    page = agent_page
+    log_in(page, assistant.rasa_url, "ada@example.com", "Ada")
+    page.click("#nav-analytics")
+    page.select_option("#analytics-range", "custom")
+    page.fill("#analytics-to", "2026-12-07")
+    page.fill("#analytics-from", "2026-11-30")
+    page.locator("#analytics-from").dispatch_event("change")
+    expect(page.locator("#analytics-charts")).to_have_attribute("data-ready", "true")
+    expect(page.locator('[data-testid="kpi-conversations"]')).to_have_text("11")  # c1-c12 but c0 and c8
+    expect(page.locator('[data-testid="kpi-csat"]')).to_have_text("3.50")  # a 5 and a 2
+
+    charts = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#analytics-charts canvas')].map((c) => {
+            const chart = Chart.getChart(c);
+            return [c.id, {labels: chart.data.labels, datasets: chart.data.datasets.map((d) => [d.label, d.data])}];
+        }))"""
+    )
+    report = page.evaluate("async () => (await fetch('/desk/api/analytics?since=2026-11-30&until=2026-12-08')).json()")
+    days = ["11-30", "12-01", "12-02", "12-03", "12-04", "12-05", "12-06", "12-07"]
+    by_channel = dict(charts["chart-conversations"]["datasets"])
+    assert charts["chart-conversations"]["labels"] == days
+    assert by_channel == {
+        "Slack": [0, 0, 0, 1, 0, 0, 0, 0],
+        "Telegram": [0, 0, 0, 1, 1, 0, 0, 1],
+        "Website": [0, 3, 1, 0, 0, 1, 1, 1],
+    }
+    assert charts["chart-csat"]["datasets"] == [["Ratings", [0, 1, 0, 0, 1]]]
+    assert dict(
+        zip(charts["chart-escalations"]["labels"], charts["chart-escalations"]["datasets"][0][1], strict=True)
+    ) == {
+        "Customer asked": 2,
+        "Frustration": 1,
+    }
+    containment = [None if v is None else round(v * 1000) / 10 for v in report["series"]["containment_rate"]]
+    assert charts["chart-containment"]["datasets"][0][1] == containment
+    assert report["totals"]["conversations"] == 11
+
+    groups = page.locator('[data-testid="gap-group"]')
+    mars = groups.filter(has_text="mars").first
+    expect(mars.locator("a")).to_have_count(2)  # c7 and c4, each a link to its conversation
+    expect(mars.locator('a[href="#/conversation/webchat%3Ac7"]')).to_have_count(1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-analytics.png"), full_page=True)
+    mars.locator('[data-testid="draft-article"]').click()
+    expect(mars.locator(".alert-info")).to_contain_text("Draft written")
+    [draft] = assistant.drafts_dir.iterdir()
+    assert "do you ship to mars" in draft.read_text(encoding="utf-8")
+    assert page.page_errors == []

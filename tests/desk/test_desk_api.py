@@ -3,23 +3,16 @@ CSRF, input validation, and each domain error answered with its status, all in o
 
 from __future__ import annotations
 
-import socket
-import uuid
 from typing import Any, Dict, List
 
 import httpx
 import pytest
-from sanic import Sanic
 
 from bot.desk import auth
-from bot.desk.api import create_blueprint
 from bot.desk.service import Conflict, NotFound
 from bot.handoff.errors import HandoffNotFound, NotTheOwner, WrongState
-from bot.intake import Intake
 from bot.outbound import DeliveryError
-from bot.settings import Settings
-
-PASSWORD = "a long enough password"
+from tests.desk.conftest import PASSWORD, desk_server, login
 
 
 class FakeDesk:
@@ -50,38 +43,16 @@ class FakeDesk:
         raise Conflict("This ticket has no conversation to answer in; reply by email.")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 async def desk_api(store, monkeypatch):
-    port = _free_port()
-    monkeypatch.setenv("PUBLIC_URL", f"http://127.0.0.1:{port}")
-    settings = Settings()
     fake = FakeDesk()
-    Sanic.test_mode = True
-    app = Sanic(f"desk-api-{uuid.uuid4().hex[:8]}")
-    app.blueprint(create_blueprint(settings, Intake(settings.security), build=lambda _app: fake))
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
     auth.add_agent("ann@example.com", "Ann", PASSWORD)
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, headers={"Origin": base}) as client:
+    async with desk_server(monkeypatch, lambda _app: fake) as client:
         yield client, fake
-    await server.before_stop()
-    await server.close()
-    await server.after_stop()
 
 
 async def _login(client: httpx.AsyncClient) -> str:
-    answer = await client.post("/desk/api/login", json={"email": "ann@example.com", "password": PASSWORD})
-    assert answer.status_code == 200
-    return answer.json()["csrf_token"]
+    return await login(client, "ann@example.com")
 
 
 async def test_every_call_needs_a_session_and_changes_need_the_csrf_token(desk_api):

@@ -188,7 +188,7 @@ export function analyticsView() {
   const to = h("input", { id: "analytics-to", type: "date", value: state.analyticsTo || "" });
   const dates = h(
     "span",
-    { class: "page-actions", hidden: range.value !== "custom" },
+    { class: "analytics-dates", hidden: range.value !== "custom" },
     h("label", { for: "analytics-from", class: "inline-label" }, "From"),
     from,
     h("label", { for: "analytics-to", class: "inline-label" }, "To"),
