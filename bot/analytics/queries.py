@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import Integer, String, and_, cast, func, select, type_coerce
 
 from bot.analytics.metrics import REPEAT_WINDOW, Contacts, Row, Window
 from bot.store.conversations import Conversation
@@ -32,62 +32,109 @@ def epoch(value: Optional[dt.datetime]) -> Optional[float]:
     return None if value is None else value.replace(tzinfo=dt.UTC).timestamp()
 
 
-def _row(r: Any) -> Row:
-    status = r.csat_status.value if hasattr(r.csat_status, "value") else r.csat_status
-    ticket_status = r.ticket_status.value if hasattr(r.ticket_status, "value") else r.ticket_status
+def _enum_value(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+# The conversation columns a Row takes, in the Row's field order (built positionally: the
+# report reads 100,000 of them).
+ROW_COLUMNS = (
+    "id",
+    "sender_id",
+    "channel",
+    "customer_key",
+    "started_ts",
+    "last_activity_ts",
+    "first_bot_reply_ts",
+    "answers",
+    "last_answer_ts",
+    "confirmed_ts",
+    "unresolved_ts",
+    "escalated_ts",
+    "handoff_reason",
+    "person_involved",
+    "agent_id",
+    "first_agent_reply_ts",
+    "handed_back_ts",
+    "ticket_reference",
+)
+_OWN = len(ROW_COLUMNS)
+
+
+def _moment(value: Any) -> Optional[float]:
+    """A DateTime column as the driver returns it (SQLite: text) in epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return epoch(value)
+
+
+def _row(r: tuple, first_replies: Dict[int, Any]) -> Row:
+    ticket_id, ticket_status, ticket_resolved_at, csat_status, rating = r[_OWN:]
+    if ticket_id is None:  # most conversations
+        return Row(*r[:_OWN], None, None, csat_status, rating)
     return Row(
-        id=r.id,
-        sender_id=r.sender_id,
-        channel=r.channel,
-        customer_key=r.customer_key,
-        started_ts=r.started_ts,
-        last_activity_ts=r.last_activity_ts,
-        first_bot_reply_ts=r.first_bot_reply_ts,
-        answers=r.answers,
-        last_answer_ts=r.last_answer_ts,
-        confirmed_ts=r.confirmed_ts,
-        unresolved_ts=r.unresolved_ts,
-        escalated_ts=r.escalated_ts,
-        handoff_reason=r.handoff_reason,
-        person_involved=bool(r.person_involved),
-        agent_id=r.agent_id,
-        first_agent_reply_ts=r.first_agent_reply_ts,
-        handed_back_ts=r.handed_back_ts,
-        ticket_reference=r.ticket_reference,
-        ticket_first_reply_ts=epoch(r.ticket_first_reply),
-        ticket_resolved_ts=epoch(r.ticket_resolved_at) if ticket_status in TICKET_DONE else None,
-        csat_status=status,
-        csat_rating=r.rating,
+        *r[:_OWN],
+        epoch(first_replies.get(ticket_id)),
+        _moment(ticket_resolved_at) if ticket_status in TICKET_DONE else None,
+        csat_status,
+        rating,
     )
+
+
+def _fetch(session: Any, query: Any) -> List[tuple]:
+    """The driver's plain tuples: no SQLAlchemy row objects or type conversions for the 100,000
+    rows of a long range (what SQLAlchemy would convert, `_row` does for the few that need it)."""
+    connection = session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    params = [compiled.params[key] for key in compiled.positiontup] if compiled.positional else compiled.params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _first_agent_replies(session: Any, ticket_ids: List[int]) -> Dict[int, Any]:
+    """Each ticket's first agent reply (a separate query: joined, a planner without fresh
+    statistics may re-aggregate the replies once per conversation)."""
+    found: Dict[int, Any] = {}
+    for start in range(0, len(ticket_ids), 1000):  # bound the IN list
+        chunk = ticket_ids[start : start + 1000]
+        query = (
+            select(TicketMessage.ticket_id, func.min(TicketMessage.created_at))
+            .where(TicketMessage.ticket_id.in_(chunk), TicketMessage.author == "agent")
+            .group_by(TicketMessage.ticket_id)
+        )
+        found.update(session.connection().execute(query).all())
+    return found
 
 
 def conversation_rows(window: Window) -> List[Row]:
     c = Conversation.__table__.c
-    first_reply = (
-        select(TicketMessage.ticket_id, func.min(TicketMessage.created_at).label("first_reply"))
-        .where(TicketMessage.author == "agent")
-        .group_by(TicketMessage.ticket_id)
-        .subquery()
-    )
     query = (
         select(
-            *c,
-            SatisfactionRating.status.label("csat_status"),
+            *(c[name] for name in ROW_COLUMNS),
+            Ticket.id,
+            type_coerce(Ticket.status, String),  # the stored names, not Enum members: no per-row conversion
+            Ticket.resolved_at,
+            type_coerce(SatisfactionRating.status, String),
             SatisfactionRating.rating,
-            Ticket.status.label("ticket_status"),
-            Ticket.resolved_at.label("ticket_resolved_at"),
-            first_reply.c.first_reply.label("ticket_first_reply"),
         )
-        .select_from(Conversation)
+        .select_from(Conversation.__table__)
         .outerjoin(SatisfactionRating, SatisfactionRating.conversation_id == c.id)
         .outerjoin(Ticket, and_(c.ticket_reference.is_not(None), Ticket.reference == c.ticket_reference))
-        .outerjoin(first_reply, first_reply.c.ticket_id == Ticket.id)
         .where(c.started_ts >= window.since, c.started_ts < window.until)
     )
     if window.channel:
         query = query.where(c.channel == window.channel)
     with session_scope() as session:
-        return [_row(r) for r in session.execute(query)]
+        rows = _fetch(session, query)
+        ticket_ids = sorted({r[_OWN] for r in rows if r[_OWN] is not None})
+        first_replies = _first_agent_replies(session, ticket_ids)
+    return [_row(r, first_replies) for r in rows]
 
 
 def csat_answers(window: Window) -> List[Dict[str, Any]]:
@@ -124,14 +171,27 @@ def csat_answers(window: Window) -> List[Dict[str, Any]]:
     return rows
 
 
-def contacts(window: Window) -> Contacts:
-    """Conversation starts of every customer, any channel, up to 7 days after the window."""
+def contacts(window: Window, rows: Optional[List[Row]] = None) -> Contacts:
+    """Conversation starts of every customer, on any channel, from the window's start to 7 days
+    past its end (repeat contacts are always later ones). Given the window's own rows
+    (`conversation_rows`), only what they do not hold is read again: the 7 days after the
+    window, and the other channels' conversations when the window is one channel's."""
     c = Conversation.__table__.c
-    query = select(c.customer_key, c.started_ts).where(
-        c.started_ts >= window.since, c.started_ts < window.until + REPEAT_WINDOW
-    )
+    starts = select(c.customer_key, c.started_ts)
+    if rows is None:
+        known: List[tuple] = []
+        wanted = [starts.where(c.started_ts >= window.since, c.started_ts < window.until + REPEAT_WINDOW)]
+    else:
+        known = [(r.customer_key, r.started_ts) for r in rows]
+        wanted = [starts.where(c.started_ts >= window.until, c.started_ts < window.until + REPEAT_WINDOW)]
+        if window.channel:
+            wanted.append(
+                starts.where(c.started_ts >= window.since, c.started_ts < window.until, c.channel != window.channel)
+            )
     with session_scope() as session:
-        return Contacts(session.execute(query))
+        for query in wanted:
+            known += _fetch(session, query)
+    return Contacts(known)
 
 
 def article_feedback(window: Window) -> List[Dict[str, Any]]:
