@@ -139,9 +139,11 @@ def agent_parser(model_path: Optional[str] = None) -> Callable[[str], Dict[str, 
 
     from rasa.core.agent import Agent
 
+    from bot import model_loading
     from bot import settings as settings_module
     from bot.training import ensure_model
 
+    model_loading.install()  # as the server loads it
     path = model_path or str(ensure_model(settings_module.load()))
     agent = Agent.load(path)
     loop = asyncio.new_event_loop()
