@@ -147,4 +147,3 @@ def write_summary(sender_id: str, session_start: float, values: Dict[str, Any]) 
         except IntegrityError:
             continue
     return False
-

@@ -49,7 +49,9 @@ async def test_only_admins_see_the_dashboard_or_draft_articles(dashboard):
     csrf = await login(client, "ann@example.com")  # an agent
     assert (await client.get("/desk/api/analytics")).status_code == 403
     answer = await client.post(
-        "/desk/api/analytics/drafts", json={"title": "Mars", "questions": ["do you ship to mars"]}, headers={"X-CSRF-Token": csrf}
+        "/desk/api/analytics/drafts",
+        json={"title": "Mars", "questions": ["do you ship to mars"]},
+        headers={"X-CSRF-Token": csrf},
     )
     assert answer.status_code == 403 and not drafts.exists()
 
@@ -72,7 +74,9 @@ async def test_the_dashboard_reports_what_the_cli_reports_for_the_same_range(das
     mars = data["unanswered"][0]
     assert {c["sender_id"] for c in mars["conversations"]} == {"webchat:c7", "telegram:c4"}
 
-    telegram = (await client.get("/desk/api/analytics", params={"since": SINCE, "until": UNTIL, "channel": "telegram"})).json()
+    telegram = (
+        await client.get("/desk/api/analytics", params={"since": SINCE, "until": UNTIL, "channel": "telegram"})
+    ).json()
     assert telegram["totals"]["conversations"] == 3 and list(telegram["channels"]) == ["telegram"]
 
 
@@ -113,13 +117,17 @@ async def test_draft_an_article_writes_a_new_markdown_file_in_the_help_centre_fo
     assert meta["draft"] is True and meta["questions"] == ["do you ship to mars", "can you deliver to mars"]
     assert load_documents([drafts]) == []  # a draft stays out of the index until someone removes draft: true
 
-    written.write_text(text.replace("draft: true\n", "").replace("Write the answer here", "We ship to Earth only"), encoding="utf-8")
+    written.write_text(
+        text.replace("draft: true\n", "").replace("Write the answer here", "We ship to Earth only"), encoding="utf-8"
+    )
     [published] = load_documents([drafts])
     assert published.title == "Shipping to Mars?"
     assert published.questions == ("do you ship to mars", "can you deliver to mars")
 
     again = await client.post(
-        "/desk/api/analytics/drafts", json={"title": "Shipping to Mars?", "questions": ["mars?"]}, headers={"X-CSRF-Token": csrf}
+        "/desk/api/analytics/drafts",
+        json={"title": "Shipping to Mars?", "questions": ["mars?"]},
+        headers={"X-CSRF-Token": csrf},
     )
     assert again.json()["file"] == "shipping-to-mars-2.md"
     assert "We ship to Earth only" in written.read_text(encoding="utf-8")  # the first file is untouched
