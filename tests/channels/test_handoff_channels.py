@@ -420,19 +420,7 @@ def handoff_loop(
     if comment is None:
         assert "have a great day" in _texts(customer.click(prompt, "Skip"))
     else:
-        said_back = customer.say(comment)
-        print("SAID_BACK", [(m.text, m.buttons) for m in said_back])
-        for e in tracker(stack.rasa_url, customer.sender_id)["events"][-14:]:
-            print(
-                "EV",
-                e["event"],
-                e.get("name"),
-                e.get("text"),
-                (e.get("parse_data") or {}).get("intent"),
-                e.get("policy"),
-                e.get("value"),
-            )
-        (thanks,) = said_back
+        (thanks,) = customer.say(comment)  # the thanks only: the assistant then waits
         customer.check_placement(thanks)
         assert (f"added that to ticket {follow_up}" if follow_up else "passed that on to the team") in thanks.text
 
