@@ -55,6 +55,11 @@ LOW_COMMENT_THANKS = "Thank you, I've added that to ticket {ticket}. A team lead
 SKIPPED = "No problem. Thanks for chatting with us, and have a great day!"
 NOT_ASKED = "utter_default"  # a rating nobody asked for reads as not understood
 ALL_DONE = "Alright! Come back any time."
+# What a "no comment" is made of; any other word after the rating makes it a comment.
+CLOSING_WORDS = set(
+    "no nope nah thanks thank thx ty you so much very a lot bye goodbye cya see ya later ok okay "
+    "cheers that's that is all it nothing else i'm im good fine skip".split()
+)
 NOTHING_ASKED = SlotSet("csat_state", None)  # the rules wait for the customer on this (data/rules/csat.yml)
 
 
@@ -207,10 +212,22 @@ class ActionRecordCsatComment(Action):
         return [SlotSet("csat_state", None)]
 
 
+def just_a_closing(text: str) -> bool:
+    """ "no thanks", "bye!", "thank you so much": nothing to pass on. Anything more ("very
+    quick, thank you", "no, the tracking link was broken") is a comment, whatever its intent."""
+    return all(word in CLOSING_WORDS for word in re.findall(r"[a-z']+", text.lower()))
+
+
 class ActionSkipCsatComment(Action):
+    """A no, a thanks or a goodbye after the rating: no comment, unless there is more to it."""
+
     def name(self) -> str:
         return "action_skip_csat_comment"
 
+    @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        if text and not text.startswith("/") and not just_a_closing(text):
+            return await ActionRecordCsatComment().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=SKIPPED)
         return [SlotSet("csat_state", None)]

@@ -224,6 +224,9 @@ class ActionKBFeedback(Action):
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         helpful = _helpful(_latest_entity(tracker, "kb_helpful") or tracker.get_slot("kb_helpful"))
+        if helpful is None:  # typed rather than tapped: "yes" / "no, not really"
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            helpful = {"affirm": True, "deny": False}.get(intent or "")
         answer = tracker.get_slot("kb_last_answer")
         if helpful is None:
             dispatcher.utter_message(text="Was the answer helpful?", buttons=FEEDBACK_BUTTONS)

@@ -262,6 +262,25 @@ def test_skipping_the_rating_or_the_comment(app_db):
     assert csat.current(conversation("conv-2")).comment is None
 
 
+@pytest.mark.parametrize(
+    "text, intent, comment",
+    [
+        ("no thanks", "deny", None),
+        ("thank you so much!", "thank", None),
+        ("bye", "goodbye", None),
+        ("very quick, thank you", "thank", "very quick, thank you"),
+        ("no, the tracking link was broken", "deny", "no, the tracking link was broken"),
+    ],
+)
+def test_a_closing_after_the_rating_skips_the_comment_unless_there_is_more_to_it(app_db, text, intent, comment):
+    ask()
+    reply(ActionRecordRating(), "4", "rate")
+    events, messages = reply(ActionSkipCsatComment(), text, intent)
+    assert events == [SlotSet("csat_state", None)]
+    assert messages[0]["text"] == (SKIPPED if comment is None else COMMENT_THANKS)
+    assert csat.current(conversation()).comment == comment
+
+
 def test_a_comment_that_looks_like_a_rating_or_a_button_payload(app_db):
     ask()
     reply(ActionRecordRating(), "4", "rate")

@@ -232,6 +232,13 @@ async def test_feedback_read_from_the_slot_and_without_an_answer_stores_nothing(
     assert stored_feedback() == []
 
 
+@pytest.mark.parametrize("text, intent, helpful", [("no, not really", "deny", False), ("yes", "affirm", True)])
+async def test_a_typed_yes_or_no_is_the_feedback(kb, text, intent, helpful) -> None:
+    answer = {"query": "refund", "doc_id": "refund-timing", "chunk_id": "refund-timing#0", "title": "R", "url": None}
+    await run(ActionKBFeedback(), make_tracker(text, intent=intent, slots={"kb_last_answer": answer}))
+    assert [row[1] for row in stored_feedback()] == [helpful]
+
+
 async def test_feedback_that_is_neither_yes_nor_no_asks_again(kb) -> None:
     messages, events = await run(ActionKBFeedback(), make_tracker("maybe", intent="kb_feedback"))
     assert events == [SlotSet("csat_state", None)] and messages[0]["buttons"] == YES_NO
