@@ -1,5 +1,7 @@
 """The report's raw rows as CSV files (Python's csv module), with emails, phone numbers and card
-numbers masked in every text cell (bot/analytics/masking.py).
+numbers masked in every text cell (bot/analytics/masking.py), and customer text that a
+spreadsheet would run as a formula ("=HYPERLINK(...)", "+1+1", "@SUM(...)") kept as text: such a
+cell gets a leading apostrophe (OWASP's advice on CSV injection).
 
 - conversations.csv: one row per conversation: when, channel, what happened, the times;
 - satisfaction.csv: every satisfaction question: rating, comment, whether a person took part;
@@ -30,12 +32,25 @@ def _seconds(value: Optional[float]) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any, region: str) -> Any:
+    """One CSV cell: text masked and never a formula; numbers as they are."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = mask(value, region) or ""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], region: str) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else mask(v, region) if isinstance(v, str) else v for v in row])
+            writer.writerow([cell(v, region) for v in row])
     return path
 
 

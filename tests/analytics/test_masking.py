@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analytics.export import cell
 from bot.analytics.masking import luhn, mask
 
 
@@ -48,3 +49,19 @@ def test_numbers_without_a_country_code_use_the_configured_region():
 def test_luhn():
     assert luhn("4111111111111111") and luhn("79927398713")
     assert not luhn("4111111111111112") and not luhn("1234567890123456")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\tstarts with a tab", "'\tstarts with a tab"),
+        ("a normal comment - with a dash", "a normal comment - with a dash"),
+    ],
+)
+def test_a_csv_cell_is_never_a_formula(text, expected):
+    assert cell(text, "US") == expected
+    assert cell(5, "US") == 5 and cell(None, "US") == ""
