@@ -1,6 +1,6 @@
 """The whole handoff loop over the REST channel with the real servers and the desk API:
 customer asks for a person, waits, an agent claims, they talk, the agent hands back, the bot
-resumes and asks for a rating. The bot never speaks while the agent owns the conversation."""
+resumes and asks for a rating and a comment. The bot never speaks while the agent owns the conversation."""
 
 from __future__ import annotations
 
@@ -65,8 +65,9 @@ def test_full_loop_over_rest(stack_factory):
     back = chat.say("no, that's all")
     back_text = _texts(back)
     assert "Ann has handed you back to me" in back_text
-    assert "how would you rate" in back_text
-    assert "Thank you for the rating" in chat.text('/rate{"rating": "5"}')
+    assert "how would you rate" in back_text.lower()
+    assert "anything you'd like to tell us" in chat.text('/rate{"rating": "5"}')
+    assert "passed that on to the team" in chat.text("Ann sorted it out in minutes")
 
     stats = desk.get("/stats").json()["satisfaction"]
     assert stats["by_agent"]["Ann"]["average"] == 5.0
