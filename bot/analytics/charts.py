@@ -15,10 +15,16 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.analytics.metrics import STATUS_LABELS  # noqa: E402
 
 COLOURS = {"webchat": "#2563eb", "slack": "#7c3aed", "telegram": "#0891b2", "rest": "#64748b"}
+
+
+def _counts(axis) -> None:
+    """Whole numbers on an axis of counts (no "0.5 conversations")."""
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _save(fig, path: Path) -> Path:
@@ -41,7 +47,9 @@ def conversations_chart(series: Dict[str, Any], path: Path) -> Path:
         ax.bar(range(len(counts)), counts, bottom=bottom, label=channel, color=COLOURS.get(channel))
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.set_title(f"Conversations per {series['bucket']}, by channel")
-    ax.legend(fontsize=8)
+    _counts(ax.yaxis)
+    if series["by_channel"]:
+        ax.legend(fontsize=8)
     _ticks(ax, series["labels"])
     return _save(fig, path)
 
@@ -78,6 +86,7 @@ def csat_chart(totals: Dict[str, Any], path: Path) -> Path:
     average = totals["csat_average"]
     ax.set_title("Satisfaction ratings" + (f" (average {average:.2f})" if average is not None else ""))
     ax.set_xlabel("rating")
+    _counts(ax.yaxis)
     return _save(fig, path)
 
 
@@ -87,6 +96,7 @@ def escalations_chart(totals: Dict[str, Any], path: Path) -> Path:
     ax.barh(list(reasons), list(reasons.values()), color="#f97316")
     ax.invert_yaxis()
     ax.set_title("Escalations by reason")
+    _counts(ax.xaxis)
     return _save(fig, path)
 
 
@@ -97,6 +107,7 @@ def outcomes_chart(totals: Dict[str, Any], path: Path) -> Path:
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=7)
     ax.set_title("What happened to the conversations")
+    _counts(ax.xaxis)
     return _save(fig, path)
 
 
