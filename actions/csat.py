@@ -21,7 +21,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -55,10 +55,49 @@ LOW_COMMENT_THANKS = "Thank you, I've added that to ticket {ticket}. A team lead
 SKIPPED = "No problem. Thanks for chatting with us, and have a great day!"
 NOT_ASKED = "utter_default"  # a rating nobody asked for reads as not understood
 ALL_DONE = "Alright! Come back any time."
+REQUEST_FORMS = {
+    "check_order": "order_status_form",
+    "cancel_order": "cancel_order_form",
+    "ticket_status": "ticket_status_form",
+}
 # What a "no comment" is made of; any other word after the rating makes it a comment.
 CLOSING_WORDS = set(
-    "no nope nah thanks thank thx ty you so much very a lot bye goodbye cya see ya later ok okay "
-    "cheers that's that is all it nothing else i'm im good fine skip".split()
+    [
+        "no",
+        "nope",
+        "nah",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "you",
+        "so",
+        "much",
+        "very",
+        "a",
+        "lot",
+        "bye",
+        "goodbye",
+        "cya",
+        "see",
+        "ya",
+        "later",
+        "ok",
+        "okay",
+        "cheers",
+        "that's",
+        "that",
+        "is",
+        "all",
+        "it",
+        "nothing",
+        "else",
+        "i'm",
+        "im",
+        "good",
+        "fine",
+        "skip",
+    ]
 )
 NOTHING_ASKED = SlotSet("csat_state", None)  # the rules wait for the customer on this (data/rules/csat.yml)
 
@@ -190,6 +229,16 @@ class ActionSkipRating(Action):
         return [SlotSet("csat_state", None)]
 
 
+def new_request(tracker: Tracker) -> Optional[str]:
+    """The form to start when the message after the rating is a new request that names what it
+    is about (an order number, a ticket reference); None when it reads as a comment ("the
+    tracking link worked fine" is understood as an order question, but names no order)."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    named = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    form = REQUEST_FORMS.get(intent or "")
+    return form if form is not None and named & {"order_number", "ticket_reference"} else None
+
+
 class ActionRecordCsatComment(Action):
     """Whatever the customer writes right after rating is their comment (a follow-up ticket
     from a low rating gets it too)."""
@@ -200,6 +249,9 @@ class ActionRecordCsatComment(Action):
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         text = (tracker.latest_message.get("text") or "").strip()
+        form = new_request(tracker)
+        if form is not None:  # "where is order 100235?": not a comment, the next task
+            return [SlotSet("csat_state", None), FollowupAction(form)]
         if text.startswith("/"):  # a stale button's payload is not a comment
             dispatcher.utter_message(text=SKIPPED)
             return [SlotSet("csat_state", None)]

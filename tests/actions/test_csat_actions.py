@@ -8,7 +8,7 @@ import time
 from typing import Dict, List
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import common
 from actions.csat import (
@@ -279,6 +279,23 @@ def test_a_closing_after_the_rating_skips_the_comment_unless_there_is_more_to_it
     assert events == [SlotSet("csat_state", None)]
     assert messages[0]["text"] == (SKIPPED if comment is None else COMMENT_THANKS)
     assert csat.current(conversation()).comment == comment
+
+
+def test_a_comment_read_as_an_order_question_is_still_a_comment_unless_it_names_an_order(app_db):
+    ask()
+    reply(ActionRecordRating(), "4", "rate")
+    events, messages = reply(ActionRecordCsatComment(), "the tracking link worked fine", "check_order")
+    assert events == [SlotSet("csat_state", None)] and messages[0]["text"] == COMMENT_THANKS
+    assert csat.current(conversation()).comment == "the tracking link worked fine"
+
+    ask("conv-4")
+    reply(ActionRecordRating(), "4", "rate", sender="conv-4")
+    order = [{"entity": "order_number", "value": "100235"}]
+    events, messages = reply(
+        ActionRecordCsatComment(), "and where is order 100235?", "check_order", sender="conv-4", entities=order
+    )
+    assert events == [SlotSet("csat_state", None), FollowupAction("order_status_form")] and messages == []
+    assert csat.current(conversation("conv-4")).comment is None
 
 
 def test_a_comment_that_looks_like_a_rating_or_a_button_payload(app_db):

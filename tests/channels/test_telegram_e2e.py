@@ -104,6 +104,33 @@ def test_start_greets_and_a_button_click_is_sent_as_its_payload(assistant, teleg
     assert edit.args["reply_markup"]["inline_keyboard"] == [[{"text": "✓ Track my order", "callback_data": "@chosen"}]]
 
 
+def test_a_bot_only_conversation_is_rated_with_the_inline_keyboard(assistant, telegram_api):
+    """An order looked up, "thanks": the rating question comes as an inline keyboard, a tap
+    rates, the comment is typed, and the rating is stored for this Telegram conversation."""
+    from sqlalchemy import select
+
+    from bot.store.db import session_scope
+    from bot.store.handoff import SatisfactionRating
+
+    chat = PrivateChat(assistant, telegram_api)
+    chat.say("where is my order 100234?")
+    assert "1Z999AA10123456784" in chat.text("alice@example.com")
+    (question,) = chat.say("thanks a lot")
+    assert "How would you rate the help you got today" in question.args["text"]
+    keyboard = [b for row in question.args["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in keyboard] == ["5 – Excellent", "4 – Good", "3 – OK", "2 – Poor", "1 – Very poor", "Skip"]
+    click = callback_update(chat.chat_id, keyboard[1]["callback_data"], message=question.result, sender=chat.sender)
+    (prompt,) = chat.send(click)
+    assert "anything you'd like to tell us" in prompt.args["text"]
+    assert "passed that on" in chat.text("tracking link worked fine")
+    with session_scope() as session:
+        stored = session.execute(
+            select(SatisfactionRating).where(SatisfactionRating.sender_id == chat.sender_id)
+        ).scalars()
+        rows = [(r.channel, r.status.value, r.rating, r.comment, r.person_involved) for r in stored]
+    assert rows == [("telegram", "rated", 4, "tracking link worked fine", False)]
+
+
 def test_identity_reaches_the_tracker_as_metadata(assistant, telegram_api):
     chat = PrivateChat(assistant, telegram_api)
     chat.sender = user(chat.chat_id, "Dmitri", "Ivanov", "dmitri_i")
