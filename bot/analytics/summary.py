@@ -187,6 +187,10 @@ class _Reader:
             self._confirmed(when)
         elif name == KB_FEEDBACK and self.user is not None:
             helpful = _entity(self.user, "kb_helpful")
+            if helpful is None:  # typed: "yes" / "no, not really" (actions/knowledge.py reads it so)
+                helpful = {"affirm": "yes", "deny": "no"}.get(
+                    ((self.user.get("parse_data") or {}).get("intent") or {}).get("name")
+                )
             if helpful in ("yes", "y", "true", "1", "helpful", "yep", "yeah"):
                 self._confirmed(when)
             elif helpful in ("no", "n", "false", "0", "unhelpful", "nope"):

@@ -60,6 +60,10 @@ def test_was_this_helpful_yes_confirms_and_no_means_unresolved():
     unhelpful = summarize(base + [no, action("action_kb_feedback", T + 21), listen(T + 21)])
     assert (confirmed.confirmed_ts, confirmed.unresolved_ts) == (T + 21, None)
     assert (unhelpful.confirmed_ts, unhelpful.unresolved_ts) == (None, T + 21)
+    typed_yes = summarize(base + [user("yes", "affirm", T + 20), action("action_kb_feedback", T + 21)])
+    typed_no = summarize(base + [user("no, not really", "deny", T + 20), action("action_kb_feedback", T + 21)])
+    assert (typed_yes.confirmed_ts, typed_yes.unresolved_ts) == (T + 21, None)
+    assert (typed_no.confirmed_ts, typed_no.unresolved_ts) == (None, T + 21)
 
 
 def test_help_centre_misses_and_none_of_these_are_failures():
