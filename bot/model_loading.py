@@ -1,18 +1,18 @@
-"""Loading Rasa's intent model (DIET) in a third of the time.
+"""Loading Rasa's TensorFlow models (DIET, TED) in half the time.
 
 Rasa builds a loaded model's weights by training it on one example before reading the saved
-weights over them (`RasaModel.load`). That one step runs through a traced TensorFlow graph,
-and tracing the training step is what made DIET take 11 s to load here (of a server's 40 s
-start; a test run starts ~30 servers). The step changes nothing that stays: the saved weights
-replace its result. Run eagerly, it takes about a second; the rest is Rasa's own code path, in
-the same order, and the model is then compiled as configured, so predictions run through the
-traced predict function as before. tests/test_model_loading.py loads the trained model both
-ways and compares every weight and the predictions.
+weights over them (`RasaModel.load`: compile, `fit` one batch, `load_weights`). That step runs
+through a traced TensorFlow graph; tracing the training step is what made DIET and TED take
+11 s and 13 s to load here (of a server's ~40 s start; a test run starts ~30 servers). Its
+result is thrown away: the saved weights replace it. Here the weights are built by one forward
+pass and its loss, run eagerly, without the optimizer (whose saved slots only fine-tuning
+reads), then the saved weights are loaded and the predict function is traced as Rasa does.
+Fine-tuning, and any model class not listed, take Rasa's own path.
 
-Only for DIET, and only to predict (not to fine-tune): TED's optimizer slots, created eagerly,
-are named differently from the checkpoint's, its restore fails, and Rasa's TEDPolicy.load then
-quietly falls back to an untrained policy; that test caught it. Every other model, and any
-fine-tuning, goes through Rasa's own loading.
+A first try kept the training step and only ran it eagerly: TED's optimizer slots then got other
+names than the checkpoint's, the restore failed, and Rasa's TEDPolicy.load quietly served an
+untrained policy. tests/test_model_loading.py loads the trained model both ways and compares
+every weight and the predictions of both models; that is what caught it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 _installed = False
 RASA_LOAD: Optional[Any] = None  # Rasa's own `RasaModel.load` (the function), once installed
-EAGER_BUILD = {"DIET"}  # the model classes proven to load the same way (see above)
+EAGER_BUILD = {"DIET", "TED"}  # the model classes proven to load the same way (see above)
 
 
 def _load(
@@ -43,13 +43,17 @@ def _load(
 
     model = cls(*args, **kwargs)
     config = kwargs.get("config", {})
-    run_eagerly = config.get(RUN_EAGERLY)
-    # the one step that gives the weights their shapes, eagerly (no graph to trace)
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-    model.load_weights(model_file_name)
-    model.compile(optimizer=model.optimizer, run_eagerly=run_eagerly)  # as Rasa configured it
-    if not finetune_mode and predict_data_example:
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
+    # Build every layer's weights with one forward pass and its loss, eagerly: what the one
+    # training step did, without the optimizer (whose slots only fine-tuning needs).
+    batch_in, _ = RasaBatchDataGenerator(model_data_example, batch_size=1, shuffle=False)[0]
+    model._training = True
+    model.batch_loss(batch_in)
+    model._training = None
+    model.load_weights(model_file_name).expect_partial()  # the optimizer's saved state is not needed to predict
+    if predict_data_example:
         model.run_inference(predict_data_example)  # trace the predict function now, as Rasa does
     return model
 
