@@ -46,8 +46,9 @@ def nlu_regexes() -> List[str]:
 
 
 def code_patterns() -> Dict[str, Callable[[str], object]]:
-    from actions import handoff, orders
+    from actions import csat, orders
     from bot import log_privacy
+    from bot.analytics import masking
     from bot.nlu import phrasing
     from bot.store import orders as order_store
     from channels.slack import convert as slack_format
@@ -66,7 +67,9 @@ def code_patterns() -> Dict[str, Callable[[str], object]]:
         "mentions_own": phrasing.mentions_own,
         **{f"evidence({intent})": functools.partial(phrasing.evidence, intent) for intent in phrasing._WORDS},
     }
-    found["parse_rating"] = lambda text: handoff.parse_rating(_tracker_with(text))
+    found["parse_rating"] = lambda text: csat.parse_rating(_tracker_with(text))
+    found["just_a_closing"] = csat.just_a_closing
+    found["export mask"] = masking.mask
     return found
 
 
