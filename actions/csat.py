@@ -257,7 +257,7 @@ class ActionRecordCsatComment(Action):
             return [SlotSet("csat_state", None)]
         question = await run_sync(csat.add_comment, conversation_of(tracker), text)
         if question is not None and question.follow_up_ticket:
-            await run_sync(add_message, question.follow_up_ticket, "customer", text)
+            await run_sync(add_message, question.follow_up_ticket, "customer", question.comment or text)
             dispatcher.utter_message(text=LOW_COMMENT_THANKS.format(ticket=question.follow_up_ticket))
         else:
             dispatcher.utter_message(text=COMMENT_THANKS)

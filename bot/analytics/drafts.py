@@ -65,13 +65,14 @@ def render(title: str, questions: Sequence[str]) -> str:
         allow_unicode=True,
         width=1000,
     )
-    asked = "\n".join(f"- {q}" for q in questions)
+    # The customers' questions stay in the front matter (YAML, written by the YAML library): never
+    # in the body, which becomes the article's text once published.
     return (
         f"---\n{meta}---\n\n# {title}\n\n"
-        "Write the answer here, in the words a customer would understand. Keep one topic per `##` section.\n\n"
-        f"<!-- Customers asked:\n{asked.replace('--', '- -')}\n-->\n\n"
-        "When it is ready: delete the `draft: true` line above, add `url:` if the article is on the website, "
-        "and run `python -m bot kb ingest`.\n"
+        "Write the answer here, in the words a customer would understand: the questions above "
+        "(`questions:`) are how customers asked it. Keep one topic per `##` section.\n\n"
+        "When it is ready: replace this text, delete the `draft: true` line, add `url:` if the article "
+        "is on the website, and run `python -m bot kb ingest`.\n"
     )
 
 

@@ -1,9 +1,9 @@
 """Masking what identifies a person in exported text: email addresses, phone numbers and payment
 card numbers.
 
-- Cards: 13 to 19 digits, with spaces or dashes between groups, that pass the Luhn check (what
-  every card number does, and an order or tracking number usually does not): only the last four
-  digits stay.
+- Cards: 13 to 19 digits, with spaces, dots or dashes between groups, even glued to a word
+  ("card4111..."), that pass the Luhn check (what every card number does, and an order or
+  tracking number usually does not): only the last four digits stay.
 - Phone numbers: found by Google's libphonenumber (the `phonenumbers` package), which knows
   every country's numbering plan; numbers without a country code are read as
   ANALYTICS_PHONE_REGION's. Only the last two digits stay.
@@ -21,7 +21,7 @@ from typing import Optional
 import phonenumbers
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
-_CARD = re.compile(r"(?<![\dA-Za-z])\d(?:[ \-]?\d){12,18}(?![\dA-Za-z])")
+_CARD = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){12,18}(?!\d)")
 
 
 def luhn(digits: str) -> bool:

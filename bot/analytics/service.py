@@ -24,6 +24,7 @@ ALIASES = {"web": "webchat", "widget": "webchat", "socketio": "webchat"}
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_RANGE = 400 * 86400
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a date outside these is a typo (and year 1 breaks the arithmetic)
 
 
 class RangeError(ValueError):
@@ -39,6 +40,8 @@ def parse_moment(text: str, timezone: str, now: float) -> float:
         parsed = dt.datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise RangeError(f"can't read {text!r}: use e.g. 7d, 24h, 2026-12-01 or 2026-12-01T09:00") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise RangeError(f"{text!r} is not a date this service has data for")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
     return parsed.timestamp()

@@ -139,7 +139,17 @@ def add_comment(conversation: Conversation, text: str) -> Optional[CsatView]:
     if not text or question is None or question.status != CsatStatus.rated.value or question.comment:
         return None
     with session_scope() as session:
-        session.execute(update(SatisfactionRating).where(SatisfactionRating.id == question.id).values(comment=text))
+        done = session.execute(
+            update(SatisfactionRating)
+            .where(
+                SatisfactionRating.id == question.id,
+                SatisfactionRating.status == CsatStatus.rated,
+                SatisfactionRating.comment.is_(None),
+            )
+            .values(comment=text)
+        )
+        if not done.rowcount:  # another message took the place at the same moment
+            return None
     return current(conversation)
 
 

@@ -316,3 +316,21 @@ def test_a_long_comment_is_cut(app_db):
     reply(ActionRecordRating(), "3", "rate")
     reply(ActionRecordCsatComment(), "x" * 5000, "nlu_fallback")
     assert len(csat.current(conversation()).comment) == csat.MAX_COMMENT
+
+
+def test_one_comment_per_rating_even_when_two_arrive_together(app_db):
+    ask()
+    reply(ActionRecordRating(), "2", "rate")  # low: a follow-up ticket takes the comment too
+    question = csat.current(conversation())
+    first = csat.add_comment(conversation(), "the courier never came")
+    assert first is not None and first.comment == "the courier never came"
+    assert csat.add_comment(conversation(), "and nobody called") is None  # the place is taken
+    assert csat.current(conversation()).comment == "the courier never came"
+    long = "x" * 5000
+    ask("conv-5")
+    reply(ActionRecordRating(), "1", "rate", sender="conv-5")
+    reply(ActionRecordCsatComment(), long, "nlu_fallback", sender="conv-5")
+    stored = csat.current(conversation("conv-5"))
+    said = [m["text"] for m in ticket_messages(stored.follow_up_ticket) if m["author"] == "customer"]
+    assert said == [stored.comment] and len(stored.comment) == csat.MAX_COMMENT
+    assert question.follow_up_ticket is not None

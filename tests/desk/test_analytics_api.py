@@ -89,6 +89,8 @@ async def test_the_dashboard_reports_what_the_cli_reports_for_the_same_range(das
         {"since": "999d"},
         {"since": "1" * 41 + "d"},
         {"since": "2026-13-45"},
+        {"since": "0001-01-01T00:00+01:00", "until": "0001-01-02"},  # year 1: no arithmetic on it
+        {"since": "9999-12-30"},
         {"since": "7d", "channel": "<script>"},
     ],
 )
@@ -169,4 +171,6 @@ async def test_a_hostile_title_cannot_leave_the_drafts_folder_or_break_the_front
     meta = yaml.safe_load(files[0].read_text(encoding="utf-8").split("---\n")[1])
     assert meta["draft"] is True and "url" not in meta
     assert all("\n" not in q for q in meta["questions"])
+    body = files[0].read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert "<script>" not in body and "-->" not in body  # the customers' questions stay in the front matter
     assert load_documents([drafts]) == []
