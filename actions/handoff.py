@@ -10,16 +10,29 @@ back on this same channel later. Either way the customer hears exactly what happ
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of, settings
-from bot.handoff.escalation import escalate
+from actions.orders import extract_email
+from bot.handoff import queue
+from bot.handoff.escalation import ASK_EMAIL_ON, contact_email_known, escalate
+from bot.handoff.texts import CONTACT_EMAIL_AGAIN, NO_EMAIL_BUTTON, NOT_NOW, contact_email_question
 from bot.store.db import run_sync
+
+CONTACT_FORM = "handoff_contact_form"
+SKIPPED = "skipped"  # contact_email: the customer chose not to give one
+# "No email", in the words customers use (the button sends /deny).
+_NO_EMAIL = re.compile(
+    r"^\W*(no|nope|nah|skip|none|no thanks?|no thank you|not now|rather not|i'?d rather not|"
+    r"no email|without (an )?email|(just )?(answer|reply) here( only)?|here( is fine)?)\W*$",
+    re.IGNORECASE,
+)
 
 
 def _reason(tracker: Tracker) -> tuple[str, str]:
@@ -34,6 +47,17 @@ def _reason(tracker: Tracker) -> tuple[str, str]:
 
 def _close_form(tracker: Tracker) -> List[EventType]:
     return [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop.get("name") else []
+
+
+async def _ask_for_email_first(tracker: Tracker, channel: str) -> bool:
+    """An anonymous customer on a channel they may close (the widget, an app over REST) is asked
+    where the answer should go before nobody-is-available becomes a ticket: once per conversation."""
+    slots = tracker.current_slot_values()
+    if channel not in ASK_EMAIL_ON or contact_email_known(slots) or slots.get("contact_email"):
+        return False
+    if await run_sync(queue.open_handoff_for, tracker.sender_id) is not None:
+        return False
+    return bool(await run_sync(queue.availability, settings().handoff))
 
 
 class ActionHandoff(Action):
@@ -51,6 +75,20 @@ class ActionHandoff(Action):
                 buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
             )
             return reset
+        contact: List[EventType] = []
+        if tracker.active_loop.get("name") == CONTACT_FORM:
+            # Asked for a person again instead of answering the email question: no email, go on.
+            contact = [SlotSet("contact_email", SKIPPED)]
+        elif await _ask_for_email_first(tracker, channel_of(tracker)):
+            return [
+                *_close_form(tracker),
+                SlotSet("handoff_reason", reason),
+                SlotSet("handoff_detail", detail or None),
+                FollowupAction(CONTACT_FORM),
+            ]
+        slots = tracker.current_slot_values()
+        if contact:
+            slots["contact_email"] = SKIPPED
         outcome = await run_sync(
             escalate,
             config,
@@ -59,10 +97,10 @@ class ActionHandoff(Action):
             reason,
             detail,
             tracker.events,
-            tracker.current_slot_values(),
+            slots,
         )
         dispatcher.utter_message(text=outcome.text, buttons=outcome.buttons or None)
-        events = [*_close_form(tracker), *reset]
+        events = [*_close_form(tracker), *contact, *reset]
         if outcome.ticket_reference:
             events.append(SlotSet("ticket_reference", outcome.ticket_reference))
         if outcome.paused:
@@ -94,3 +132,37 @@ class ActionStoppedWaiting(Action):
             text="Okay, you're out of the queue and back with me, the virtual assistant. What can I do for you?"
         )
         return []
+
+
+class ActionAskContactEmail(Action):
+    """The contact form's question: nobody can answer now, where should the answer go?"""
+
+    def name(self) -> str:
+        return "action_ask_contact_email"
+
+    @apologise_on_error
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        config = settings().handoff
+        unavailable = await run_sync(queue.availability, config) or "no_agents"
+        why = NOT_NOW[unavailable].format(hours=config.hours.describe())
+        dispatcher.utter_message(text=contact_email_question(why), buttons=[NO_EMAIL_BUTTON])
+        return []
+
+
+class ValidateHandoffContactForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_contact_form"
+
+    async def validate_contact_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(tracker.latest_message.get("text") or value or "")
+        email = extract_email(text)
+        if email:
+            return {"contact_email": email, "contact_email_tries": None}
+        tries = int(tracker.get_slot("contact_email_tries") or 0) + 1
+        if intent in ("deny", "stop") or _NO_EMAIL.match(text.strip()) or tries >= 2:
+            return {"contact_email": SKIPPED, "contact_email_tries": None}
+        dispatcher.utter_message(text=CONTACT_EMAIL_AGAIN, buttons=[NO_EMAIL_BUTTON])
+        return {"contact_email": None, "contact_email_tries": float(tries)}

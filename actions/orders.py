@@ -124,6 +124,42 @@ def describe_order(order: OrderView) -> str:
     return "\n".join(lines)
 
 
+STATUS_TEXT = {
+    "processing": "Processing",
+    "shipped": "Shipped",
+    "delivered": "Delivered",
+    "cancelled": "Cancelled",
+    "returned": "Returned",
+}
+STATUS_NOTE = {
+    "processing": "We're preparing it and it hasn't shipped yet, so you can still cancel it.",
+    "cancelled": "If you paid, the refund goes back to your original payment method.",
+    "returned": "Your return was received; the refund goes back to your original payment method.",
+}
+
+
+def order_card(order: OrderView) -> Dict[str, Any]:
+    """The same facts as `describe_order`, as the order card the channels draw (channels/cards.py)."""
+    shipped = order.status in ("shipped", "delivered")
+    return {
+        "number": order.number,
+        "status": order.status,
+        "status_text": STATUS_TEXT.get(order.status, order.status.capitalize()),
+        "note": STATUS_NOTE.get(order.status),
+        "items": describe_items(order),
+        "total": money(order.total, order.currency),
+        "placed": _day(order.placed_at.date()),
+        "carrier": order.carrier if shipped else None,
+        "tracking_number": order.tracking_number if shipped else None,
+        "tracking_url": tracking_url(order.carrier, order.tracking_number) if order.status == "shipped" else None,
+        "estimated_delivery": _day(order.estimated_delivery)
+        if order.estimated_delivery and order.status in ("processing", "shipped")
+        else None,
+        "delivered": _day(order.delivered_at.date()) if order.status == "delivered" and order.delivered_at else None,
+        "ship_to": order.shipping_address,
+    }
+
+
 def _failures(tracker: Tracker) -> int:
     return int(tracker.get_slot("order_lookup_failures") or 0)
 
@@ -241,7 +277,8 @@ class ActionLookupOrder(Action):
         order, failure_events = await _verified_order(dispatcher, tracker)
         if order is None:
             return failure_events
-        dispatcher.utter_message(text=describe_order(order))
+        # The text for REST clients and transcripts; the card for the channels that draw one.
+        dispatcher.utter_message(text=describe_order(order), json_message={"order_card": order_card(order)})
         return verified_order_events(order, "found")
 
 

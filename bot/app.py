@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any, Callable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import urljoin
 
 from rasa.core import run as rasa_run
@@ -44,8 +44,9 @@ from bot.handoff.delivery import Delivery, Outbox, Unavailable
 from bot.handoff.runtime import HandoffRuntime
 from bot.instance_secrets import Tokens
 from bot.intake import Intake
+from bot.mail import Mailer
 from bot.outbound import ChannelRegistry
-from bot.settings import Settings
+from bot.settings import HandoffConfig, Settings
 from bot.store import db, tracker_schema
 from bot.store.db import run_sync
 from bot.web import guards
@@ -68,12 +69,21 @@ async def thread_has_person(sender_id: str) -> bool:
     return await run_sync(handoff_queue.open_handoff_for, sender_id) is not None
 
 
+def team_status_for(config: HandoffConfig) -> Callable[[], Awaitable[Dict[str, Any]]]:
+    """For the widget's header: is a person available now, and what reply time to expect."""
+
+    async def team_status() -> Dict[str, Any]:
+        return await run_sync(handoff_queue.team_status, config)
+
+    return team_status
+
+
 def build_channels(settings: Settings, intake: Intake) -> List[InputChannel]:
     """REST unless REST_ENABLED=false; the others when their settings enable them."""
     security = settings.security
     built: List[Optional[InputChannel]] = [
         RestInput(intake, security.rest_token, security.trusted_proxies) if security.rest_enabled else None,
-        webchat.build(settings, intake),
+        webchat.build(settings, intake, team_status_for(settings.handoff)),
         slack.build(settings.slack, intake, thread_has_person),
         telegram.build(settings.telegram, intake),
     ]
@@ -115,6 +125,7 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     )
     app.ctx.intake = intake
     app.ctx.registry = registry
+    app.ctx.mailer = Mailer(settings.mail, settings.support_email)
     relay = RedisRelay(settings.events_redis_url) if settings.events_redis_url else None
 
     recorder = app.ctx.recorder = ConversationRecorder()

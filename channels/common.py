@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.outbound import DeliveryError
+from channels.cards import order_card_of, text_lines, track_button
 
 logger = logging.getLogger(__name__)
 
@@ -222,15 +223,33 @@ class ReliableOutputChannel(OutputChannel):
             await self.send_response(sender_id, message)
             return
         try:
-            await OutputChannel.send_response(self, sender_id, dict(message))
+            await self._send_message(sender_id, dict(message))
         except asyncio.CancelledError:
             raise
         except Exception as err:
             raise DeliveryError(self.name(), sender_id, f"{type(err).__name__}: {err}") from err
 
+    async def _send_message(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Rasa's dispatch (text, buttons, image, custom JSON), except that an order card is
+        drawn once in the platform's own format instead of as its text plus raw JSON."""
+        card = order_card_of(message)
+        if card is not None:
+            await self.send_order_card(recipient_id, card)
+            return
+        await OutputChannel.send_response(self, recipient_id, message)
+
+    async def send_order_card(self, recipient_id: str, card: Dict[str, str]) -> None:
+        """Default: the card's lines, with a "Track parcel" link button when there is a link."""
+        text = "\n".join(text_lines(card))
+        buttons = track_button(card)
+        if buttons:
+            await self.send_text_with_buttons(recipient_id, text, buttons)
+        else:
+            await self.send_text_message(recipient_id, text)
+
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         try:
-            await super().send_response(recipient_id, dict(message))
+            await self._send_message(recipient_id, dict(message))
         except asyncio.CancelledError:
             raise
         except Exception as err:

@@ -16,7 +16,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, List, Optional, Union
 
 from sqlalchemy import func, select, update
 
@@ -43,17 +43,25 @@ class AgentView:
     name: str
     role: str
     active: bool
+    away: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == AgentRole.admin.value
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "email": self.email, "name": self.name, "role": self.role, "active": self.active}
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "available": not self.away,
+        }
 
 
 def _view(agent: Agent) -> AgentView:
-    return AgentView(agent.id, agent.email, agent.name, agent.role.value, agent.active)
+    return AgentView(agent.id, agent.email, agent.name, agent.role.value, agent.active, bool(agent.away))
 
 
 def hash_password(password: str) -> str:
@@ -120,24 +128,49 @@ def add_agent(email: str, name: str, password: str, role: str = "agent") -> Agen
         return _view(agent)
 
 
-def set_password(email: str, password: str) -> None:
+def _find(session: Any, who: Union[str, int]) -> Agent:
+    """An agent by email (the CLI) or id (the desk)."""
+    if isinstance(who, int):
+        agent = session.get(Agent, who)
+    else:
+        agent = session.execute(select(Agent).where(func.lower(Agent.email) == who.lower())).scalar_one_or_none()
+    if agent is None:
+        raise AuthError(f"No agent {'with the email ' + who if isinstance(who, str) else who}.")
+    return agent
+
+
+def set_password(who: Union[str, int], password: str) -> AgentView:
+    """A new password; every session of the agent ends (whoever knew the old one is out)."""
     _check_password(password)
     with session_scope() as session:
-        agent = session.execute(select(Agent).where(func.lower(Agent.email) == email.lower())).scalar_one_or_none()
-        if agent is None:
-            raise AuthError(f"No agent with the email {email}.")
+        agent = _find(session, who)
         agent.password_hash = hash_password(password)
         session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(revoked=True))
+        return _view(agent)
 
 
-def set_active(email: str, active: bool) -> AgentView:
+def set_active(who: Union[str, int], active: bool, keep_an_admin: bool = False) -> AgentView:
+    """Enable or disable an account; disabling ends its sessions. With `keep_an_admin` (the
+    desk), the last active admin cannot be disabled (the command line can; it can also enable)."""
     with session_scope() as session:
-        agent = session.execute(select(Agent).where(func.lower(Agent.email) == email.lower())).scalar_one_or_none()
-        if agent is None:
-            raise AuthError(f"No agent with the email {email}.")
+        agent = _find(session, who)
+        if keep_an_admin and not active and agent.role == AgentRole.admin and agent.active:
+            admins = session.execute(
+                select(func.count(Agent.id)).where(Agent.role == AgentRole.admin, Agent.active.is_(True))
+            ).scalar_one()
+            if admins <= 1:
+                raise AuthError("This is the last active admin: make another admin before disabling this one.")
         agent.active = active
         if not active:
             session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(revoked=True))
+        return _view(agent)
+
+
+def set_away(agent_id: int, away: bool) -> AgentView:
+    """The agent's available/away switch."""
+    with session_scope() as session:
+        agent = _find(session, agent_id)
+        agent.away = away
         return _view(agent)
 
 

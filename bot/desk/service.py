@@ -18,6 +18,8 @@ from bot.handoff import notes, ownership, queue
 from bot.handoff.delivery import DeliveryError
 from bot.handoff.errors import HandoffNotFound, WrongState
 from bot.handoff.records import HandoffView
+from bot.handoff.texts import ticket_answer_mail
+from bot.mail import Mailer, MailError
 from bot.store import tickets as ticket_store
 from bot.store.db import run_sync
 from bot.store.handoff import HandoffStatus
@@ -50,9 +52,10 @@ def owner(status: Optional[str]) -> str:
 
 
 class DeskService:
-    def __init__(self, handoff: HandoffRuntime, trackers: TrackerReader) -> None:
+    def __init__(self, handoff: HandoffRuntime, trackers: TrackerReader, mailer: Optional[Mailer] = None) -> None:
         self.handoff = handoff
         self.trackers = trackers
+        self.mailer = mailer
 
     @property
     def bus(self) -> Any:
@@ -164,26 +167,59 @@ class DeskService:
         self.bus.publish("note", handoff_id=handoff_id, note=note)
         return note
 
-    async def reply_to_ticket(self, reference: str, agent: AgentView, text: str) -> str:
-        """Answer a ticket in the customer's conversation; returns the ticket's status after.
+    def ticket_routes(self, ticket: Any) -> Dict[str, Optional[str]]:
+        """How an answer to `ticket` would reach the customer: in the chat ("push": at once;
+        "kept": with the customer's next request, REST), and/or by email (the address)."""
+        chat = None
+        if ticket.sender_id:
+            chat = "push" if self.handoff.delivery.registry.pushes(ticket.channel) else "kept"
+        email = ticket.email if ticket.email and self.mailer is not None and self.mailer.enabled else None
+        return {"chat": chat, "email": email}
 
-        The reply is stored first and marked delivered, or with why not (then DeliveryError)."""
+    async def reply_to_ticket(self, reference: str, agent: AgentView, text: str) -> Dict[str, Any]:
+        """Answer a ticket in the customer's conversation and, when the ticket has an email
+        address and email is configured, by email too (they may have closed the chat).
+
+        The reply is stored first, then each route's outcome is recorded on it. Returns the
+        ticket's status and what happened on each route; DeliveryError when no route worked."""
         ticket = await run_sync(ticket_store.get_ticket, reference)
         if ticket is None:
             raise NotFound("No such ticket.")
-        if not ticket.sender_id:
-            raise Conflict("This ticket has no conversation to answer in; reply by email.")
+        can_email = self.ticket_routes(ticket)["email"] is not None
+        if not ticket.sender_id and not can_email:
+            raise Conflict(
+                "This ticket has no conversation to answer in and email is not set up; reply from your mailbox."
+            )
         message_id = await run_sync(
             ticket_store.add_message, ticket.reference, "agent", text, agent_id=agent.id, agent_name=agent.name
         )
-        reply = f"Update on your ticket {ticket.reference} from {agent.name}: {text}"
-        try:
-            await self.handoff.reply_to_ticket(ticket.sender_id, ticket.channel, author(agent), reply)
-        except DeliveryError as err:
-            await run_sync(ticket_store.mark_delivered, message_id, str(err))
-            raise
-        await run_sync(ticket_store.mark_delivered, message_id)
-        return (await run_sync(ticket_store.get_ticket, reference)).status
+        routes: Dict[str, Any] = {"chat": None, "email": None}
+        failures: List[str] = []
+        if ticket.sender_id:
+            reply = f"Update on your ticket {ticket.reference} from {agent.name}: {text}"
+            try:
+                await self.handoff.reply_to_ticket(ticket.sender_id, ticket.channel, author(agent), reply)
+            except DeliveryError as err:
+                await run_sync(ticket_store.mark_delivered, message_id, str(err))
+                routes["chat"] = {"ok": False, "error": str(err)}
+                failures.append(str(err))
+            else:
+                await run_sync(ticket_store.mark_delivered, message_id)
+                routes["chat"] = {"ok": True, "how": self.ticket_routes(ticket)["chat"]}
+        if can_email:
+            try:
+                await self.mailer.send(ticket_answer_mail(ticket, agent.name, text, self.mailer.support_email))
+            except MailError as err:
+                await run_sync(ticket_store.mark_emailed, message_id, ticket.email, str(err))
+                routes["email"] = {"ok": False, "to": ticket.email, "error": str(err)}
+                failures.append(f"email: {err}")
+            else:
+                await run_sync(ticket_store.mark_emailed, message_id, ticket.email)
+                routes["email"] = {"ok": True, "to": ticket.email}
+        if not any(route and route["ok"] for route in routes.values()):
+            raise DeliveryError(ticket.channel, ticket.sender_id or "", "; ".join(failures))
+        status = (await run_sync(ticket_store.get_ticket, reference)).status
+        return {"status": status, "routes": routes}
 
     async def _handoff(self, handoff_id: int) -> HandoffView:
         handoff = await run_sync(queue.get, handoff_id)
@@ -195,4 +231,4 @@ class DeskService:
 def build_desk_service(app: Any) -> DeskService:
     """The desk's service for a running Rasa server, once the handoff runtime is started
     (`app.ctx.handoff`); the tracker store is the current agent's (`app.ctx.agent`)."""
-    return DeskService(app.ctx.handoff, TrackerReader(lambda: app.ctx.agent))
+    return DeskService(app.ctx.handoff, TrackerReader(lambda: app.ctx.agent), getattr(app.ctx, "mailer", None))

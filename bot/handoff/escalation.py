@@ -16,6 +16,19 @@ from bot.settings import HandoffConfig
 from bot.store.handoff import HandoffStatus
 from bot.store.tickets import open_ticket
 
+# Channels where a customer can leave and never come back to the chat: asked for an email
+# before their request becomes a ticket (Slack and Telegram reach them later anyway).
+ASK_EMAIL_ON = ("webchat", "rest")
+
+
+def contact_email_known(slots: Dict[str, Any]) -> Optional[str]:
+    """Where the team can answer by email: any address the customer gave (a ticket's contact
+    address may be unverified; the handoff's customer_email, which links conversations, may not)."""
+    given = slots.get("contact_email")
+    given = given if given and "@" in str(given) else None
+    return slots.get("verified_email") or given or slots.get("email") or slots.get("customer_email")
+
+
 PRIORITY = {"topic": 2, "high_value_order": 2, "frustration": 1, "unhelpful_answers": 1, "failed_understanding": 1}
 
 
@@ -38,9 +51,7 @@ def escalate(
 ) -> Outcome:
     reason_text = detail or REASONS.get(reason, reason)
     summary = summarize(events, slots, reason_text)
-    # Where the team can answer (a ticket's contact address) may be any email the customer gave;
-    # the handoff's customer_email, which links earlier conversations, is only a verified one.
-    email = slots.get("verified_email") or slots.get("email") or slots.get("customer_email")
+    email = contact_email_known(slots)
     customer = {"customer_name": slots.get("customer_name"), "customer_email": slots.get("verified_email")}
 
     if queue.open_handoff_for(sender_id) is not None:

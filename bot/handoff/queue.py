@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import and_, func, select, update
 
 from bot.handoff.records import HandoffView, update_if, view_of
+from bot.handoff.texts import team_available_text, team_away_text
 from bot.settings import HandoffConfig
 from bot.store.db import session_scope
 from bot.store.handoff import OPEN_STATUSES, Agent, Handoff, HandoffStatus
@@ -25,7 +26,9 @@ def online_agents(config: HandoffConfig, now: Optional[dt.datetime] = None) -> i
     since = (now or utcnow()) - dt.timedelta(seconds=config.online_window_seconds)
     with session_scope() as session:
         return session.execute(
-            select(func.count(Agent.id)).where(Agent.active.is_(True), Agent.last_seen_at >= since)
+            select(func.count(Agent.id)).where(
+                Agent.active.is_(True), Agent.away.is_(False), Agent.last_seen_at >= since
+            )
         ).scalar_one()
 
 
@@ -37,6 +40,16 @@ def availability(config: HandoffConfig, now: Optional[dt.datetime] = None) -> Op
     if online_agents(config, when) == 0:
         return "no_agents"
     return None
+
+
+def team_status(config: HandoffConfig) -> Dict[str, Any]:
+    """What the widget's header says about the team: whether a person could answer now, and
+    how long a new customer would wait for one (or why nobody can)."""
+    unavailable = availability(config)
+    if unavailable is not None:
+        return {"people_available": False, "text": team_away_text(unavailable, config.hours.describe())}
+    waiting = len(queue(include_assigned=False))
+    return {"people_available": True, "text": team_available_text(expected_wait_minutes(waiting + 1, config))}
 
 
 # ---- the queue ----------------------------------------------------------------------------

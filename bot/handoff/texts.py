@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from bot.handoff.transcript import as_text, summarize, transcript
+from bot.mail import Mail
 
 STOP_WAITING_BUTTON = {"title": "Stop waiting", "payload": "/stop_waiting"}
 
@@ -23,6 +24,33 @@ NO_LONGER = {
     "closed": "our team is outside business hours now",
     "no_agents": "no one from our team is available right now",
 }
+
+
+NO_EMAIL_BUTTON = {"title": "No email, answer here", "payload": "/deny"}
+CONTACT_EMAIL_AGAIN = (
+    "That doesn't look like an email address (it should look like name@example.com). "
+    "Type it again, or choose \u201cNo email\u201d and the answer will only come here."
+)
+
+
+def contact_email_question(why: str) -> str:
+    """Asked before nobody-is-available becomes a ticket, where the customer may leave the chat."""
+    return (
+        f"I'm sorry, {why}. I'll open a ticket with our whole conversation so a person can answer it. "
+        "What email address should the answer go to? It will also appear here if you keep this chat open."
+    )
+
+
+def team_available_text(minutes: int) -> str:
+    """The widget header while a person can answer."""
+    return f"Our team is online · replies in about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def team_away_text(unavailable: str, hours: str) -> str:
+    """The widget header while nobody can: the assistant still answers at once."""
+    if unavailable == "closed":
+        return f"Our team is away (hours: {hours}) · the assistant answers now"
+    return "Our team is away right now · the assistant answers now"
 
 
 def wait_text(place: int, minutes: int) -> str:
@@ -54,6 +82,17 @@ def ticket_instead_of_queue(why: str, reference: str, email: Optional[str] = Non
 def ticket_instead_of_wait(why: str, reference: str) -> str:
     """The customer was waiting and nobody can answer any more: the wait became a ticket."""
     return f"{_ticket_opened(why, reference)}; the answer will come right here in this chat."
+
+
+def ticket_answer_mail(ticket: Any, agent_name: str, text: str, support_email: str) -> Mail:
+    """An agent's answer to a ticket, as the email the customer gets."""
+    subject = f"[{ticket.reference}] {ticket.subject}"
+    body = (
+        f"Hello,\n\n{agent_name} from our support team answered your request {ticket.reference}:\n\n"
+        f"{text}\n\n"
+        f"You can reply to this email, or write to {support_email} quoting {ticket.reference}.\n"
+    )
+    return Mail(to=ticket.email, subject=subject, body=body)
 
 
 def ticket_body(events: List[Dict[str, Any]], slots: Dict[str, Any], reason_text: str = "") -> str:

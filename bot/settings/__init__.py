@@ -3,7 +3,7 @@
 Every variable the project reads is declared in this package (and listed in `.env.example`),
 so there is one place to learn how the assistant is configured; no other module reads the
 environment. `load()` builds a `Settings` with one section per area (security, slack,
-telegram, webchat, handoff, desk, analytics, kb, store); each process builds it once at start-up (the
+telegram, webchat, handoff, desk, analytics, mail, kb, store); each process builds it once at start-up (the
 composition root, bot/app.py, for the Rasa server) and hands the sections down. A malformed
 value fails loudly at start-up with the variable's name instead of surfacing later as a
 confusing error deep inside Rasa or SQLAlchemy.
@@ -21,6 +21,7 @@ from bot.settings.channels import SlackConfig, TelegramConfig, WebchatConfig
 from bot.settings.env import PROJECT_ROOT, ConfigError, env, env_bool, require
 from bot.settings.handoff import DeskConfig, HandoffConfig
 from bot.settings.kb import kb_from_env
+from bot.settings.mail import MailConfig
 from bot.settings.security import Security
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ConfigError",
     "DeskConfig",
     "HandoffConfig",
+    "MailConfig",
     "Security",
     "Settings",
     "SlackConfig",
@@ -120,6 +122,7 @@ class Settings:
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
     desk: DeskConfig = field(default_factory=DeskConfig)
     analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
     kb: Any = None  # knowledge_base.config.KBConfig, built from VAR_DIR in __post_init__
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import relationship
 
 from bot.store import conversations  # noqa: F401 - the table a rating belongs to (its foreign key)
@@ -44,6 +44,9 @@ class Agent(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime)  # desk activity; "online" means seen very recently
+    # The agent's own switch: away agents are not offered new conversations (the queue, the
+    # "a person is available" promise) even with the desk open.
+    away = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class AgentSession(Base):

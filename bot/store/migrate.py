@@ -42,6 +42,7 @@ MODEL_MODULES = (
     "bot.store.handoff",
     "bot.store.lookup_guard",
     "bot.store.conversations",
+    "bot.store.canned",
 )
 
 

@@ -151,7 +151,7 @@ class Ticket(Base):
 
 
 class TicketMessage(Base):
-    """A reply on a ticket: from an agent (delivered on the ticket's channel) or the customer."""
+    """A reply on a ticket: from an agent (delivered on the ticket's channel and/or by email) or the customer."""
 
     __tablename__ = "ticket_messages"
 
@@ -162,8 +162,10 @@ class TicketMessage(Base):
     agent_name = Column(String(200))
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
-    delivered = Column(Boolean, nullable=False, default=False)
+    delivered = Column(Boolean, nullable=False, default=False)  # on the ticket's chat channel
     delivery_error = Column(Text)
+    emailed_to = Column(String(320))  # also sent by email to this address
+    email_error = Column(Text)  # why the email could not be sent
 
     ticket: Ticket = relationship("Ticket", back_populates="messages")
 

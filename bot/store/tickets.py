@@ -204,6 +204,7 @@ def add_message(
 
 
 def mark_delivered(message_id: int, error: Optional[str] = None) -> None:
+    """The chat delivery of an agent's reply: done, or why not."""
     from bot.store.models import TicketMessage
 
     with session_scope() as session:
@@ -211,6 +212,17 @@ def mark_delivered(message_id: int, error: Optional[str] = None) -> None:
         if message is not None:
             message.delivered = error is None
             message.delivery_error = error
+
+
+def mark_emailed(message_id: int, address: str, error: Optional[str] = None) -> None:
+    """The email of an agent's reply: sent to `address`, or why not."""
+    from bot.store.models import TicketMessage
+
+    with session_scope() as session:
+        message = session.get(TicketMessage, message_id)
+        if message is not None:
+            message.emailed_to = address if error is None else None
+            message.email_error = error
 
 
 def ticket_messages(reference: str) -> List[dict]:
@@ -228,6 +240,8 @@ def ticket_messages(reference: str) -> List[dict]:
                 "text": m.text,
                 "delivered": m.delivered,
                 "delivery_error": m.delivery_error,
+                "emailed_to": m.emailed_to,
+                "email_error": m.email_error,
                 "created_at": m.created_at.isoformat() + "Z",
             }
             for m in rows

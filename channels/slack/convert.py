@@ -1,11 +1,13 @@
 """Slack's formats to and from the assistant's: conversation ids, message text (Slack's
-mrkdwn entities and escaping) and Block Kit buttons. Pure functions, no I/O."""
+mrkdwn entities and escaping), Block Kit buttons and the order card. Pure functions, no I/O."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from channels import cards
+from channels.cards import web_url
 from channels.common import PayloadTable
 
 SECTION_LIMIT = 3000  # characters in a section block's text (we also split plain messages there)
@@ -13,6 +15,7 @@ BUTTONS_PER_BLOCK = 25  # elements in one actions block
 BUTTON_TITLE_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 ACTION_PREFIX = "rasa_button_"
+LINK_PREFIX = "link_button_"  # URL buttons: nothing to do on a click but acknowledge it
 BLOCK_PREFIX = "rasa_buttons_"
 CUSTOMER_SUBTYPES = {None, "file_share", "thread_broadcast"}  # anything else is an edit, a join, a bot...
 
@@ -88,6 +91,17 @@ def button_blocks(
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     elements = []
     for index, button in enumerate(buttons):
+        if button.get("url") and web_url(str(button["url"])):  # a link: Slack opens it, the click is only acked
+            title = str(button.get("title") or button["url"])
+            elements.append(
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": title[:BUTTON_TITLE_LIMIT], "emoji": True},
+                    "url": str(button["url"])[:3000],
+                    "action_id": f"{LINK_PREFIX}{index}",
+                }
+            )
+            continue
         payload = str(button.get("payload") or button.get("title") or "")
         title = str(button.get("title") or payload)
         elements.append(
@@ -107,6 +121,25 @@ def button_blocks(
                 "elements": elements[start : start + BUTTONS_PER_BLOCK],
             }
         )
+    return blocks
+
+
+def order_card_blocks(card: Dict[str, str]) -> List[Dict[str, Any]]:
+    """An order card in Block Kit: the order and its status, the details as fields (two columns),
+    and a "Track parcel" link button."""
+    status = card.get("status_text") or card.get("status") or ""
+    heading = f"*{escape_mrkdwn(cards.title(card))}*" + (f"  ·  {escape_mrkdwn(status)}" if status else "")
+    if card.get("note"):
+        heading += f"\n{escape_mrkdwn(card['note'])}"
+    blocks: List[Dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading[:SECTION_LIMIT]}}]
+    fields = [
+        {"type": "mrkdwn", "text": f"*{label}*\n{escape_mrkdwn(value)}"[:2000]} for label, value in cards.details(card)
+    ]
+    for start in range(0, len(fields), 10):  # Slack allows 10 fields per section
+        blocks.append({"type": "section", "fields": fields[start : start + 10]})
+    track = cards.track_button(card)
+    if track:
+        blocks.extend(block for block in button_blocks("", track, PayloadTable()) if block["type"] == "actions")
     return blocks
 
 

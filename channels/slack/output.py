@@ -6,8 +6,9 @@ from typing import Any, Dict, List
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.cards import text_lines
 from channels.common import PayloadTable, ReliableOutputChannel, split_text
-from channels.slack.convert import SECTION_LIMIT, button_blocks, escape_mrkdwn, parse_sender_id
+from channels.slack.convert import SECTION_LIMIT, button_blocks, escape_mrkdwn, order_card_blocks, parse_sender_id
 
 # One per process: button payloads over Slack's 2,000-character value limit.
 PAYLOADS = PayloadTable()
@@ -47,6 +48,11 @@ class SlackOutput(ReliableOutputChannel):
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         block = {"type": "image", "image_url": image, "alt_text": "image"}
         await self._post(recipient_id, image, blocks=[block])
+
+    async def send_order_card(self, recipient_id: str, card: Dict[str, str]) -> None:
+        """Block Kit: the order, its details as fields, a "Track parcel" link button."""
+        fallback = escape_mrkdwn("\n".join(text_lines(card)))  # notifications and screen readers
+        await self._post(recipient_id, fallback, blocks=order_card_blocks(card))
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         """A response's `custom` payload is passed to chat.postMessage (e.g. `blocks`, `text`)."""

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from channels.cards import web_url
 from channels.common import PayloadTable, customer_metadata
 
 CALLBACK_DATA_LIMIT = 64  # bytes of callback_data
@@ -41,6 +42,9 @@ def keyboard(buttons: List[Dict[str, Any]], payloads: PayloadTable) -> InlineKey
     """One button per row (titles stay readable on a phone); long payloads go to the table."""
     rows = []
     for button in buttons:
+        if button.get("url") and web_url(str(button["url"])):  # a link (the order card's "Track parcel")
+            rows.append([InlineKeyboardButton(str(button.get("title") or button["url"]), url=str(button["url"]))])
+            continue
         payload = str(button.get("payload") or button.get("title") or "")
         title = str(button.get("title") or payload)
         rows.append([InlineKeyboardButton(title, callback_data=payloads.encode(payload, CALLBACK_DATA_LIMIT))])

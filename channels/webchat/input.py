@@ -42,6 +42,11 @@ class WebchatBlueprint(Blueprint):
         super().register(app, options)
 
 
+TEAM_STATUS_EVENT = "team_status"  # {people_available, text}: the widget's header line
+STATUS_REQUEST_EVENT = "status_request"
+STATUS_RATE = "4/minute"  # per client address; the widget asks once a minute while open
+
+
 class WebchatInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -54,10 +59,13 @@ class WebchatInput(InputChannel):
         support_email: str = "support@example.com",
         own_origins: Sequence[str] = (),
         trusted_proxies: Sequence[str] = (),
+        team_status: Optional[Callable[[], Awaitable[Dict[str, Any]]]] = None,
     ) -> None:
         self.config = config
         self.intake = intake
         self.support_email = support_email
+        # Whether a person could answer now, for the widget's header (the root passes it in).
+        self.team_status = team_status
         self.trusted_proxies = tuple(trusted_proxies)
         self.sio = transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
@@ -116,13 +124,24 @@ class WebchatInput(InputChannel):
             await sio.emit("history", {"session_id": session_id, "messages": messages}, to=sid)
         return session_id
 
+    async def _send_team_status(self, sid: str) -> None:
+        if self.team_status is None:
+            return
+        try:
+            status = await self.team_status()
+            await self.sio.emit(TEAM_STATUS_EVENT, status, to=sid)
+        except Exception:  # noqa: BLE001 - a header without the team's status, not a broken chat
+            logger.warning("webchat: could not tell socket %s the team's status", sid, exc_info=True)
+
     async def _typing(self, session_id: str, delta: int) -> None:
+        """`typing: true` for every message taken up (a tab that joined while an earlier one was
+        still being finished must see it too), `false` once none of the session's is left."""
         count = self._working.get(session_id, 0) + delta
         if count > 0:
             self._working[session_id] = count
         else:
             self._working.pop(session_id, None)
-        if delta > 0 and count == 1 or count <= 0:
+        if delta > 0 or count <= 0:
             await self._safe_emit("typing", {"typing": count > 0}, session_id)
 
     async def _safe_emit(self, event: str, data: Any, room: str) -> None:
@@ -228,6 +247,15 @@ class WebchatInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
             await self._join(sid, data if isinstance(data, dict) else {}, send_history=True)
+            await self._send_team_status(sid)
+
+        @sio.on(STATUS_REQUEST_EVENT)
+        async def status_request(sid: str, data: Any = None) -> None:
+            """The open widget asks again now and then (the header says who can answer)."""
+            session = await sio.get_session(sid)
+            address = session.get("address") or sid
+            if self.intake.address_rate("webchat-status", address, STATUS_RATE) is None:
+                await self._send_team_status(sid)
 
         @sio.on(USER_EVENT)
         async def user_uttered(sid: str, data: Any = None) -> None:

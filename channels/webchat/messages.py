@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
+from channels.cards import order_card_of, text_lines, track_button
 from channels.common import customer_metadata
 
 CHANNEL_NAME = "webchat"
@@ -70,6 +71,13 @@ def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
 def socket_payloads(message: Dict[str, Any]) -> List[Dict[str, Any]]:
     """A Rasa bot message (`BotUttered.message()`) as Rasa-socketio `bot_uttered` payloads, in order."""
     payloads: List[Dict[str, Any]] = []
+    card = order_card_of(message)
+    if card is not None:
+        # One payload: the widget draws the card; other clients show the text and the link button.
+        payload: Dict[str, Any] = {"text": "\n".join(text_lines(card)), "order_card": card}
+        if track_button(card):
+            payload["quick_replies"] = _quick_replies(track_button(card))
+        return [payload]
     text = message.get("text")
     buttons = message.get("quick_replies") or message.get("buttons")
     if buttons:
@@ -104,6 +112,12 @@ def message_meta(message: Dict[str, Any], index: int) -> Dict[str, Any]:
     if isinstance(agent, dict) and isinstance(agent.get("name"), str) and agent["name"]:
         meta["agent"] = agent["name"]
     return meta
+
+
+def with_meta(payload: Dict[str, Any], meta: Dict[str, Any]) -> Dict[str, Any]:
+    """A `bot_uttered` payload carrying its id, server time and agent name in `metadata`."""
+    existing = payload.get("metadata")
+    return {**payload, "metadata": {**(existing if isinstance(existing, dict) else {}), **meta}}
 
 
 # --- history --------------------------------------------------------------------------------------

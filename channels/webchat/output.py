@@ -36,7 +36,10 @@ class WebchatOutput(OutputChannel):
         for index, payload in enumerate(wm.socket_payloads(message)):
             meta = wm.message_meta(message, index)
             try:
-                await self._emit(BOT_EVENT, (payload, meta), recipient_id)
+                # One argument, as Rasa's socketio protocol has: the id, time and agent name ride in
+                # the payload's `metadata` (clients written for Rasa's protocol ignore what they
+                # do not know; rasa-webchat reads only its own metadata keys).
+                await self._emit(BOT_EVENT, wm.with_meta(payload, meta), recipient_id)
             except Exception:
                 # The message is in the tracker: the client gets it from the history when it reconnects.
                 logger.exception("webchat: could not deliver bot message %s to session %s", meta["id"], recipient_id)

@@ -23,6 +23,7 @@ from sanic.response import raw as raw_response
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 WIDGET_PATH = "/webchat/widget.js"
 DEMO_PATH = "/demo"
+WIDGET_SOURCES = ("widget_render.js", "widget.js")  # joined in this order into the one script
 
 _BUNDLE_HEAD = """/*! Support chat widget. Served by the assistant's server at {path}.
  * Includes the Socket.IO client (MIT License, see channels/static/vendor/socket.io-client.LICENSE). */
@@ -43,7 +44,7 @@ def widget_bundle() -> Tuple[bytes, str]:
     client = (STATIC_DIR / "vendor" / "socket.io.min.js").read_text(encoding="utf-8")
     client = client.replace("//# sourceMappingURL=socket.io.min.js.map", "")  # the map is not served
     css = (STATIC_DIR / "widget.css").read_text(encoding="utf-8")
-    widget = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    widget = "".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in WIDGET_SOURCES)
     # json.dumps gives a valid JS string literal; "</" is escaped so the bundle could even be inlined.
     css_literal = json.dumps(css).replace("</", "<\\/")
     body = (

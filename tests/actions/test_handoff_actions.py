@@ -3,16 +3,24 @@ CollectingDispatcher, on a throw-away SQLite app database (no action server, no 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Dict, List
 
 import pytest
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.handoff import ActionHandedBack, ActionHandoff
+from actions.handoff import ActionAskContactEmail, ActionHandedBack, ActionHandoff, ValidateHandoffContactForm
 from bot.desk import auth
 from bot.handoff import queue
-from bot.handoff.texts import NOT_NOW, STOP_WAITING_BUTTON, ticket_instead_of_queue
+from bot.handoff.texts import (
+    NO_EMAIL_BUTTON,
+    NOT_NOW,
+    STOP_WAITING_BUTTON,
+    contact_email_question,
+    ticket_instead_of_queue,
+)
 from bot.store.tickets import tickets_for_sender
 from tests.fakes import app_database
 from tests.trackers import run, tracker
@@ -103,6 +111,99 @@ def test_handoff_opens_a_ticket_with_the_transcript_and_does_not_pause_when_nobo
     assert queue.open_handoff_for("conv-2") is None
     last = queue.latest_for("conv-2")
     assert (last.status, last.ticket_reference) == ("ticketed", ticket.reference)
+
+
+# ---- nobody online, an anonymous customer who may leave: an email first -----------------------
+
+
+@pytest.mark.parametrize("channel", ["webchat", "rest"])
+def test_an_anonymous_customer_is_asked_for_an_email_before_the_ticket(app_db, channel):
+    trk = tracker({}, "I want a human", "frustrated", sender_id="conv-e1", channel=channel)
+    events, messages = run(ActionHandoff(), trk)
+    assert messages == []
+    assert events == [
+        SlotSet("handoff_reason", "frustration"),
+        SlotSet("handoff_detail", None),
+        FollowupAction("handoff_contact_form"),
+    ]
+    assert tickets_for_sender("conv-e1") == []  # not yet
+
+    events, messages = run(ActionAskContactEmail(), tracker({}, "", sender_id="conv-e1", channel=channel))
+    assert messages[0]["text"] == contact_email_question(NOT_NOW["no_agents"])
+    assert messages[0]["buttons"] == [NO_EMAIL_BUTTON]
+
+
+@pytest.mark.parametrize(
+    "slots, channel",
+    [
+        ({"verified_email": "carol@example.com"}, "webchat"),  # an order lookup confirmed them
+        ({"email": "dave@example.com"}, "rest"),  # typed into a form
+        ({"contact_email": "skipped"}, "webchat"),  # asked once already
+        ({}, "telegram"),  # the channel reaches them later anyway
+    ],
+)
+def test_no_email_question_when_the_answer_can_reach_them(app_db, slots, channel):
+    events, messages = run(
+        ActionHandoff(), tracker(slots, "a person", "request_human", sender_id="conv-e2", channel=channel)
+    )
+    [ticket] = tickets_for_sender("conv-e2")
+    assert messages[0]["text"].startswith("I'm sorry, no one from our support team is available right now.")
+    assert SlotSet("ticket_reference", ticket.reference) in events
+
+
+def test_no_email_question_when_someone_can_answer(app_db):
+    online_agent()
+    events, _ = run(ActionHandoff(), tracker({}, "a person", "request_human", sender_id="conv-e3", channel="webchat"))
+    assert ConversationPaused() in events
+
+
+def test_after_the_question_the_ticket_carries_the_address_given(app_db):
+    slots = {"contact_email": "erin@example.com", "handoff_reason": "frustration"}
+    events, messages = run(
+        ActionHandoff(), tracker(slots, "erin@example.com", "inform", sender_id="conv-e4", channel="webchat")
+    )
+    [ticket] = tickets_for_sender("conv-e4")
+    assert ticket.email == "erin@example.com"
+    assert "(and by email to erin@example.com)" in messages[0]["text"]
+    assert queue.latest_for("conv-e4").reason == "frustration"
+
+
+def test_asking_for_a_person_again_instead_of_answering_means_no_email(app_db):
+    trk = tracker(
+        {},
+        "just a human!!",
+        "request_human",
+        sender_id="conv-e5",
+        channel="webchat",
+        active_loop="handoff_contact_form",
+    )
+    events, messages = run(ActionHandoff(), trk)
+    [ticket] = tickets_for_sender("conv-e5")
+    assert ticket.email is None and "by email" not in messages[0]["text"]
+    assert SlotSet("contact_email", "skipped") in events and ActiveLoop(None) in events
+
+
+@pytest.mark.parametrize(
+    "text, intent, tries, expected",
+    [
+        ("carol@example.com", "inform", 0, "carol@example.com"),
+        ("sure: Carol@Example.COM thanks", "inform", 0, "carol@example.com"),
+        ("No email, answer here", "deny", 0, "skipped"),
+        ("no thanks", "deny", 0, "skipped"),
+        ("skip", "inform", 0, "skipped"),
+        ("I'd rather not", "inform", 0, "skipped"),
+        ("my parcel is late", "inform", 0, None),  # asked again once...
+        ("my parcel is late", "inform", 1, "skipped"),  # ...then the ticket opens without one
+    ],
+)
+def test_the_contact_form_reads_an_address_or_a_no(app_db, text, intent, tries, expected):
+    trk = tracker(
+        {"contact_email_tries": float(tries)}, text, intent, channel="webchat", active_loop="handoff_contact_form"
+    )
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateHandoffContactForm().validate_contact_email(text, dispatcher, trk, {}))
+    assert result["contact_email"] == expected
+    assert bool(dispatcher.messages) == (expected is None)
 
 
 def test_handoff_closes_an_active_form(app_db):

@@ -14,14 +14,22 @@ import urllib.request
 
 import pytest
 
-from tests.browser.chromium import ARTIFACTS, BOT, INPUT, LAUNCHER, PANEL, REPLY
+from tests.browser.chromium import ARTIFACTS, BOT, LAUNCHER, PANEL, REPLY, WIDGET
+from tests.browser.pages import (
+    PASSWORD,
+    TIMEOUT_MS,
+    customer_says,
+    log_in,
+    new_page,
+    screenshot,
+    transcript_entry,
+    wait_for_bot,
+)
 from tests.stack import running_assistant
 from tests.trackers import bot_spoke_while_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
-TIMEOUT_MS = 30_000
-PASSWORD = "correct horse battery staple"
 XSS = "<img src=x onerror=window.__xss=1>"
 
 
@@ -46,66 +54,20 @@ def assistant(tmp_path_factory, model_path):
         yield stack
 
 
-def _new_page(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.page_errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.page_errors.append(str(error)))
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-
-    # Script errors, including failed promises (which "pageerror" does not report). Refused
-    # requests (the 401 of /desk/api/me before logging in) are expected and not counted.
-    def console(message) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            page.page_errors.append(message.text)
-
-    page.on("console", console)
-    return page
-
-
 @pytest.fixture
 def agent_page(browser, assistant):
-    page = _new_page(browser, 1280, 800)
+    page = new_page(browser, 1280, 800)
     yield page
     page.context.close()
 
 
 @pytest.fixture
 def customer_page(browser, assistant):
-    page = _new_page(browser, 1200, 800)
+    page = new_page(browser, 1200, 800)
     page.goto(f"{assistant.rasa_url}/demo")
     page.wait_for_selector(LAUNCHER)
     yield page
     page.context.close()
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def log_in(page, base_url: str, email: str = "ann@example.com", name: str = "Ann") -> None:
-    """Through the form, as an agent does; then wait for the live connection."""
-    from playwright.sync_api import expect
-
-    page.goto(f"{base_url}/desk/")
-    expect(page.locator("#login-form")).to_be_visible()
-    page.fill("#login-email", email)
-    page.fill("#login-password", PASSWORD)
-    page.press("#login-password", "Enter")
-    expect(page.locator("#agent-name")).to_have_text(name)
-    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
-
-
-def customer_says(page, text: str) -> None:
-    page.fill(INPUT, text)
-    page.press(INPUT, "Enter")
-
-
-def wait_for_bot(page, pattern: str) -> None:
-    page.locator(BOT, has_text=re.compile(pattern, re.IGNORECASE)).last.wait_for(timeout=TIMEOUT_MS)
 
 
 def ask_for_a_person(page) -> str:
@@ -114,10 +76,6 @@ def ask_for_a_person(page) -> str:
     customer_says(page, "I want to talk to a person")
     wait_for_bot(page, "connecting you with a person")
     return page.evaluate("window.SupportWidget.sessionId")
-
-
-def transcript_entry(page, who: str, text: str):
-    return page.locator(f'#transcript [data-testid="transcript-entry"][data-who="{who}"]', has_text=text)
 
 
 def tracker(base_url: str, sender_id: str) -> dict:
@@ -182,9 +140,13 @@ def test_agent_takes_a_widget_conversation_from_the_queue_and_hands_it_back(agen
     expect(reply).to_have_value("")
     wait_for_bot(customer, "Let me check that parcel for you")
     # The customer can tell a person wrote it (the bot's own messages carry no such label).
-    from_ann = customer.locator(f"{BOT}.sw-msg-agent", has_text="Let me check that parcel for you")
+    from_ann = customer.locator(f"{WIDGET} .sw-item-agent", has_text="Let me check that parcel for you")
     expect(from_ann.locator(".sw-author")).to_have_text("Ann · support team")
-    expect(customer.locator(f"{BOT}:not(.sw-msg-agent) .sw-author")).to_have_count(0)
+    expect(from_ann.locator(".sw-avatar-agent")).to_have_text("A")
+    expect(from_ann.locator(".sw-time")).to_have_count(1)
+    # The assistant's own messages are labelled as the assistant, never as a person.
+    expect(customer.locator(f"{WIDGET} .sw-item-bot:not(.sw-item-agent) .sw-author").first).to_have_text("Assistant")
+    expect(customer.locator(f"{WIDGET} .sw-item-bot:not(.sw-item-agent) .sw-avatar-agent")).to_have_count(0)
     expect(transcript_entry(desk, "agent", "Let me check that parcel for you")).to_be_visible()
 
     desk.fill("#note-text", "UPS claim needed")

@@ -101,6 +101,16 @@ def test_order_lookup_in_a_direct_message(assistant, slack_api):
     answer = chat.text("100234")
     assert "1Z999AA10123456784" in answer
     posted = slack_api.messages_to(chat.channel)
+    # The order as Block Kit: status, details as fields, a "Track parcel" link button.
+    blocks = (
+        json.loads(posted[-1].args["blocks"])
+        if isinstance(posted[-1].args["blocks"], str)
+        else posted[-1].args["blocks"]
+    )
+    assert "*Order 100234*" in blocks[0]["text"]["text"] and "Shipped" in blocks[0]["text"]["text"]
+    assert {"type": "mrkdwn", "text": "*Carrier*\nUPS"} in blocks[1]["fields"]
+    (link,) = blocks[-1]["elements"]
+    assert link["text"]["text"] == "Track parcel" and link["url"].startswith("https://")
     assert all("thread_ts" not in call.args for call in posted)  # a DM is answered in the DM itself
     assert all(call.token == "xoxb-test-token" for call in posted)
 

@@ -83,6 +83,11 @@ def test_order_lookup(assistant, telegram_api):
     answer = chat.text("alice@example.com")
     assert "1Z999AA10123456784" in answer
     sent = telegram_api.messages_to(chat.chat_id)
+    # The order's "Track parcel" is an inline keyboard link, not a raw URL in the text.
+    markup = sent[-1].args["reply_markup"]
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    (row,) = markup["inline_keyboard"]
+    assert row[0]["text"] == "Track parcel" and row[0]["url"].startswith("https://") and row[0]["url"] not in answer
     assert all("parse_mode" not in call.args for call in sent)  # plain text, nothing to escape
 
 

@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 
 import pytest
+import socketio
 
 from tests.channels.webchat_client import WidgetClient
 
@@ -88,7 +89,13 @@ async def test_order_lookup_over_the_socket(clients):
     assert "email" in (await client.say("100234")).text.lower()
     answer = await client.say("alice@example.com")
     assert "1Z999AA10123456784" in answer.text
-    assert "shipped" in answer.text
+    # The order card: the widget draws it; other clients read its text and the link button.
+    (card,) = [payload["order_card"] for payload, _ in answer.replies if "order_card" in payload]
+    assert (card["number"], card["status"], card["carrier"]) == ("100234", "shipped", "UPS")
+    assert answer.quick_replies == [
+        {"content_type": "text", "title": "Track parcel", "payload": "", "url": card["tracking_url"]}
+    ]
+    assert card["tracking_url"].startswith("https://") and card["tracking_url"] not in answer.text
     # Every bot message carries a stable id and the server time, in order.
     stamps = [meta["ts"] for _, meta in client.bot_messages]
     assert stamps == sorted(stamps)
@@ -180,6 +187,30 @@ async def test_rasa_webchat_style_client_is_served(clients):
     await client.sio.emit("user_uttered", {"message": "hi", "customData": {"language": "en"}, "session_id": session_id})
     _, (payload, *rest) = await client.next_event("bot_uttered")
     assert "Demo Shop assistant" in payload["text"]
+
+
+async def test_a_client_written_for_rasas_protocol_gets_one_argument(assistant):
+    """A python-socketio client as Rasa's docs write one: `bot_uttered` handled by a one-parameter
+    function (a second argument would raise TypeError in it and the reply would be lost)."""
+    received: asyncio.Queue = asyncio.Queue()
+    sio = socketio.AsyncClient(reconnection=False)
+
+    @sio.on("session_confirm")
+    async def confirmed(session_id):
+        await sio.emit("user_uttered", {"message": "hi", "session_id": session_id})
+
+    @sio.on("bot_uttered")
+    async def uttered(message):
+        await received.put(message)
+
+    await sio.connect(assistant.rasa_url, transports=["polling"], wait_timeout=10)
+    try:
+        await sio.emit("session_request", {"session_id": None})
+        message = await asyncio.wait_for(received.get(), 60)
+        assert "Demo Shop assistant" in message["text"]
+        assert message["metadata"]["id"].startswith("b-") and isinstance(message["metadata"]["ts"], float)
+    finally:
+        await sio.eio.disconnect(abort=True)  # not the ~25 s wait for the pending long-poll
 
 
 async def test_a_dropped_connection_gets_what_it_missed(assistant, clients):
@@ -280,9 +311,9 @@ async def test_websocket_transport_works(assistant):
         while True:
             frame = await asyncio.wait_for(ws.recv(), 60)
             if frame.startswith("42") and json.loads(frame[2:])[0] == "bot_uttered":
-                payload, meta = json.loads(frame[2:])[1:]
+                (payload,) = json.loads(frame[2:])[1:]  # one argument, as in Rasa's protocol
                 assert "Demo Shop assistant" in payload["text"]
-                assert meta["id"].startswith("b-")
+                assert payload["metadata"]["id"].startswith("b-")
                 break
 
 

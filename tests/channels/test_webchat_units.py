@@ -195,7 +195,7 @@ async def test_a_failed_delivery_is_logged_and_the_rest_still_go_out(caplog):
     sent = []
 
     async def flaky_emit(event, data, room):
-        if data[0].get("text") == "first":
+        if data.get("text") == "first":
             raise ConnectionError("redis went away")
         sent.append((event, data, room))
 
@@ -203,7 +203,7 @@ async def test_a_failed_delivery_is_logged_and_the_rest_still_go_out(caplog):
     with caplog.at_level(logging.ERROR):
         await output.send_text_message("session-1", "first")
         await output.send_text_message("session-1", "second")
-    assert [data[0]["text"] for _, data, _ in sent] == ["second"]
+    assert [data["text"] for _, data, _ in sent] == ["second"]
     assert "could not deliver bot message" in caplog.text and "session-1" in caplog.text
 
 
@@ -223,7 +223,31 @@ async def test_the_registry_reaches_a_session_through_the_running_channel():
 
     channel.sio.emit = emit
     await registry.outbound_for("webchat").deliver("session-1", {"text": "Hello from an agent"}, strict=True)
-    assert emitted == [("bot_uttered", ({"text": "Hello from an agent"}, emitted[0][1][1]), "session-1")]
+    [(event, payload, room)] = emitted
+    assert (event, room, payload["text"]) == ("bot_uttered", "session-1", "Hello from an agent")
+    assert set(payload["metadata"]) == {"id", "ts"}
     # A platform this server does not run is "unavailable", never a silent success.
     with pytest.raises(DeliveryError, match="Slack is not configured"):
         await registry.outbound_for("slack").deliver("slack:T1:D1", {"text": "x"}, strict=True)
+
+
+async def test_every_message_taken_up_says_typing_even_while_an_earlier_one_finishes():
+    """A second tab's message arriving while the first tab's is still being finished: both tabs
+    see `typing: true` for it, and `false` only once neither is left (a client waiting for its
+    own message's `true` used to wait forever)."""
+    from bot.intake import Intake
+    from bot.settings import Settings
+
+    settings = Settings()
+    channel = webchat.build(settings, Intake(settings.security))
+    emitted = []
+
+    async def emit(event, data, room=None, to=None, **_):
+        emitted.append((event, data))
+
+    channel.sio.emit = emit
+    await channel._typing("s-1", +1)  # the first tab's message
+    await channel._typing("s-1", +1)  # the second tab's, before the first is done
+    await channel._typing("s-1", -1)
+    await channel._typing("s-1", -1)
+    assert [data["typing"] for event, data in emitted if event == "typing"] == [True, True, False]

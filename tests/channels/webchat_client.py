@@ -50,7 +50,12 @@ class WidgetClient:
     def _recorder(self, name: str):
         async def record(*args: Any) -> None:
             if name == "bot_uttered":
-                self.bot_messages.append((args[0], args[1] if len(args) > 1 else {}))
+                # Rasa's protocol: one argument; our id/ts/agent ride in its `metadata`.
+                assert len(args) == 1, f"bot_uttered with {len(args)} arguments"
+                payload = dict(args[0])
+                meta = payload.pop("metadata", {})
+                self.bot_messages.append((payload, meta))
+                args = (payload, meta)
             if name == "error":
                 self.errors.append(args[0])
             await self.events.put((name, args))

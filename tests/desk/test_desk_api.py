@@ -39,8 +39,8 @@ class FakeDesk:
             raise NotFound("No such conversation.")
         return {"sender_id": sender_id, "owner": "bot", "transcript": []}
 
-    async def reply_to_ticket(self, reference: str, agent: Any, text: str) -> str:
-        raise Conflict("This ticket has no conversation to answer in; reply by email.")
+    async def reply_to_ticket(self, reference: str, agent: Any, text: str) -> Dict[str, Any]:
+        raise Conflict("This ticket has no conversation to answer in and email is not set up; reply from your mailbox.")
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ async def test_desk_errors_of_other_areas_map_too(desk_api):
     csrf = await _login(client)
     assert (await client.get("/desk/api/conversations/gone")).status_code == 404
     reply = await client.post("/desk/api/tickets/T-1/reply", json={"text": "hi"}, headers={"X-CSRF-Token": csrf})
-    assert reply.status_code == 409 and "reply by email" in reply.json()["error"]
+    assert reply.status_code == 409 and "reply from your mailbox" in reply.json()["error"]
 
 
 async def test_static_files_are_served_from_nested_folders_and_nothing_outside(desk_api):

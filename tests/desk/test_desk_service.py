@@ -3,6 +3,7 @@ and how the desk API answers each domain error."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Dict, List
 
 import pytest
@@ -13,6 +14,7 @@ from bot.desk.service import Conflict, DeskService, NotFound
 from bot.handoff import queue
 from bot.handoff.delivery import DeliveryError
 from bot.handoff.errors import HandoffError, HandoffNotFound, NotTheOwner, WrongState
+from bot.mail import MailError
 from bot.store import tickets as ticket_store
 
 
@@ -34,6 +36,7 @@ class FakeRuntime:
 
     def __init__(self, refuse: bool = False) -> None:
         self.bus, self.calls, self.refuse = FakeBus(), [], refuse
+        self.delivery = SimpleNamespace(registry=SimpleNamespace(pushes=lambda channel: channel != "rest"))
 
     async def claimed(self, handoff, agent_name: str) -> None:
         self.calls.append(("claimed", handoff.sender_id, agent_name))
@@ -116,9 +119,10 @@ async def test_takeover_write_and_hand_back(store):
 async def test_ticket_reply_records_whether_it_was_delivered(store):
     ann = _agent()
     ticket = ticket_store.open_ticket("Broken", "It broke", None, channel="webchat", sender_id="conv")
-    assert (
-        await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket(ticket.reference, ann, "On it") == "pending"
-    )
+    assert await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket(ticket.reference, ann, "On it") == {
+        "status": "pending",
+        "routes": {"chat": {"ok": True, "how": "push"}, "email": None},
+    }
     with pytest.raises(DeliveryError):
         await DeskService(FakeRuntime(refuse=True), FakeTrackers({})).reply_to_ticket(ticket.reference, ann, "Again")
     delivered = [
@@ -131,8 +135,49 @@ async def test_ticket_reply_records_whether_it_was_delivered(store):
     with pytest.raises(NotFound):
         await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket("T-NOPE", ann, "?")
     by_email = ticket_store.open_ticket("Mail", "By email", "dave@example.com", channel="rest")
-    with pytest.raises(Conflict, match="reply by email"):
+    with pytest.raises(Conflict, match="reply from your mailbox"):
         await DeskService(FakeRuntime(), FakeTrackers({})).reply_to_ticket(by_email.reference, ann, "?")
+
+
+class FakeMailer:
+    enabled = True
+    support_email = "help@shop.example"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent, self.fail = [], fail
+
+    async def send(self, mail) -> None:
+        if self.fail:
+            raise MailError("the mail server refused or could not be reached (SMTPRecipientsRefused)")
+        self.sent.append(mail)
+
+
+async def test_ticket_reply_goes_by_email_too_and_counts_as_delivered_when_one_route_works(store):
+    ann = _agent()
+    ticket = ticket_store.open_ticket("Late", "Where is it", "zoe@example.com", channel="webchat", sender_id="conv")
+    mailer = FakeMailer()
+    desk = DeskService(FakeRuntime(refuse=True), FakeTrackers({}), mailer)
+    assert desk.ticket_routes(ticket) == {"chat": "push", "email": "zoe@example.com"}
+    outcome = await desk.reply_to_ticket(ticket.reference, ann, "It left today")
+    assert outcome["routes"]["email"] == {"ok": True, "to": "zoe@example.com"}
+    assert outcome["routes"]["chat"]["ok"] is False
+    (mail,) = mailer.sent
+    assert mail.to == "zoe@example.com" and ticket.reference in mail.subject and "It left today" in mail.body
+    last = ticket_store.ticket_messages(ticket.reference)[-1]
+    assert (last["delivered"], last["emailed_to"], last["email_error"]) == (False, "zoe@example.com", None)
+
+    with pytest.raises(DeliveryError, match="email: the mail server refused"):
+        await DeskService(FakeRuntime(refuse=True), FakeTrackers({}), FakeMailer(fail=True)).reply_to_ticket(
+            ticket.reference, ann, "Again"
+        )
+    last = ticket_store.ticket_messages(ticket.reference)[-1]
+    assert last["emailed_to"] is None and "refused" in last["email_error"]
+
+    # A ticket with only an email (opened from the REST API without a conversation) is answered by email.
+    by_email = ticket_store.open_ticket("Mail", "By email", "dave@example.com", channel="rest")
+    mailer = FakeMailer()
+    outcome = await DeskService(FakeRuntime(), FakeTrackers({}), mailer).reply_to_ticket(by_email.reference, ann, "Hi")
+    assert outcome["routes"] == {"chat": None, "email": {"ok": True, "to": "dave@example.com"}}
 
 
 @pytest.mark.parametrize(

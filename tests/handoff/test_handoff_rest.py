@@ -4,6 +4,8 @@ resumes and asks for a rating and a comment. The bot never speaks while the agen
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.desk import auth
@@ -94,20 +96,27 @@ def test_desk_api_requires_a_session_and_the_csrf_token(stack_factory):
 def test_no_agent_online_gives_a_ticket_and_the_reply_comes_back_on_the_channel(stack_factory):
     stack = stack_factory()
     chat = Chat(stack.rasa_url)
-    answer = chat.text("can I talk to a human please")
-    assert "no one from our support team is available right now" in answer
-    import re
-
+    asked = chat.text("can I talk to a human please")
+    assert "no one from our support team is available right now" in asked
+    assert "what email address should the answer go to" in asked.lower()
+    answer = chat.text("no thanks, answer here")
     reference = re.search(r"T-\d{6}", answer).group(0)
+    assert "by email" not in answer
     # The bot still owns the conversation.
     assert "order number" in chat.text("where is my order").lower()
 
     auth.add_agent("ann@example.com", "Ann", PASSWORD)
     desk = Desk(stack.rasa_url)
     desk.login("ann@example.com", PASSWORD)
-    ticket = desk.get(f"/tickets/{reference}").json()["ticket"]
+    detail = desk.get(f"/tickets/{reference}").json()
+    ticket = detail["ticket"]
     assert "Transcript:" in ticket["description"] and "can I talk to a human please" in ticket["description"]
-    assert desk.post(f"/tickets/{reference}/reply", {"text": "Your refund went out today."}).status_code == 201
+    assert ticket["email"] is None
+    # REST cannot push: the desk says the reply waits for the app's next request, not "delivered on rest".
+    assert detail["routes"] == {"chat": "kept", "email": None}
+    sent = desk.post(f"/tickets/{reference}/reply", {"text": "Your refund went out today."})
+    assert sent.status_code == 201
+    assert sent.json()["routes"] == {"chat": {"ok": True, "how": "kept"}, "email": None}
     later = _texts(chat.say("hi again"))
     assert f"Update on your ticket {reference} from Ann: Your refund went out today." in later
 

@@ -22,7 +22,7 @@ def engine(database_url):
 
 def test_an_empty_database_gets_every_table_and_the_models_match(engine):
     assert migrate.upgrade(engine) is True
-    assert migrate.current_revision(engine) == "0003"
+    assert migrate.current_revision(engine) == "0004"
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, migrate.target_metadata()) == []  # no model change without a revision
@@ -33,7 +33,7 @@ def test_a_database_from_before_migrations_is_completed_and_stamped(engine):
     metadata = migrate.target_metadata()
     metadata.create_all(engine, tables=[metadata.tables["orders"], metadata.tables["customers"]])
     assert migrate.upgrade(engine) is False  # it had our tables
-    assert migrate.current_revision(engine) == "0003"
+    assert migrate.current_revision(engine) == "0004"
     assert {"handoffs", "lookup_failures", "alembic_version"} <= set(inspect(engine).get_table_names())
 
 
@@ -69,7 +69,7 @@ def test_servers_starting_together_on_postgresql_migrate_once(pg_url):
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
             created = list(pool.map(migrate.upgrade, engines))
         assert created.count(True) == 1  # one created the schema; the others waited and found it
-        assert migrate.current_revision(engines[0]) == "0003"
+        assert migrate.current_revision(engines[0]) == "0004"
     finally:
         for engine in engines:
             engine.dispose()

@@ -1,4 +1,4 @@
-"""Satisfaction statistics, and the agents' accounts (admins only)."""
+"""Satisfaction statistics, and the agents' accounts (admins only: add, disable or enable, reset a password)."""
 
 from __future__ import annotations
 
@@ -46,5 +46,31 @@ def blueprint() -> Blueprint:
         except auth.AuthError as err:
             return error(str(err), 400)
         return json({"agent": created.as_dict()}, status=201)
+
+    @bp.post("/api/agents/<agent_id:int>/active")
+    @authorised(admin=True)
+    async def set_active(request: Request, agent: AgentView, agent_id: int) -> HTTPResponse:
+        active = body(request).get("active")
+        if not isinstance(active, bool):
+            return error('"active" must be true or false.', 400)
+        if agent_id == agent.id and not active:
+            return error("You cannot disable your own account.", 409)
+        try:
+            changed = await run_sync(auth.set_active, agent_id, active, True)
+        except auth.AuthError as err:
+            return error(str(err), 409 if "last active admin" in str(err) else 404)
+        return json({"agent": changed.as_dict()})
+
+    @bp.post("/api/agents/<agent_id:int>/password")
+    @authorised(admin=True)
+    async def reset_password(request: Request, agent: AgentView, agent_id: int) -> HTTPResponse:
+        password = body(request).get("password")
+        if not isinstance(password, str):
+            return error('"password" must be a string.', 400)
+        try:
+            changed = await run_sync(auth.set_password, agent_id, password)
+        except auth.AuthError as err:
+            return error(str(err), 404 if str(err).startswith("No agent") else 400)
+        return json({"agent": changed.as_dict()})
 
     return bp

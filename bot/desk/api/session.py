@@ -98,4 +98,14 @@ def blueprint(settings: Settings, intake: Intake) -> Blueprint:
     async def me(request: Request, agent: AgentView) -> HTTPResponse:
         return json({"agent": agent.as_dict(), "csrf_token": csrf_token(request.cookies.get(COOKIE))})
 
+    @bp.post("/api/me/availability")
+    @authorised()
+    async def availability(request: Request, agent: AgentView) -> HTTPResponse:
+        """The agent's available/away switch: away agents get no new conversations."""
+        available = body(request).get("available")
+        if not isinstance(available, bool):
+            return error('"available" must be true or false.', 400)
+        changed = await run_sync(auth.set_away, agent.id, not available)
+        return json({"agent": changed.as_dict()})
+
     return bp

@@ -46,14 +46,15 @@ def blueprint(desk: Resolve) -> Blueprint:
                 "ticket": context.ticket_view(ticket)
                 | {"description": ticket.description, "email": ticket.email, "sender_id": ticket.sender_id},
                 "messages": messages,
+                "routes": desk(request).ticket_routes(ticket),
             }
         )
 
     @bp.post("/api/tickets/<reference:str>/reply")
     @authorised()
     async def ticket_reply(request: Request, agent: AgentView, reference: str) -> HTTPResponse:
-        status = await desk(request).reply_to_ticket(reference, agent, text(request))
-        return json({"delivered": True, "status": status}, status=201)
+        outcome = await desk(request).reply_to_ticket(reference, agent, text(request))
+        return json(outcome, status=201)
 
     @bp.post("/api/tickets/<reference:str>/status")
     @authorised()

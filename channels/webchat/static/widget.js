@@ -24,6 +24,7 @@ const DEFAULTS = {
   open: false,
   customerName: "",
   customerEmail: "",
+  botName: "Assistant",
   transports: "polling,websocket",
 };
 
@@ -57,27 +58,11 @@ function readOptions() {
 
 // --- small helpers ---------------------------------------------------------------------------------
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
 function newId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function safeUrl(raw, base) {
-  try {
-    const url = new URL(String(raw), base);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-  } catch (err) {
-    return null;
-  }
 }
 
 const storage = {
@@ -98,39 +83,12 @@ const storage = {
   },
 };
 
-// Markdown-style [label](url) links and bare http(s) URLs; everything else stays text.
-const LINK = /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|\bhttps?:\/\/[^\s<>"']+/g;
-
-function appendRichText(parent, text, base) {
-  let last = 0;
-  text.replace(LINK, (match, label, target, offset) => {
-    let href = target || match;
-    let trailing = "";
-    if (!target) {
-      const cut = href.match(/[.,;:!?)\]]+$/);
-      if (cut) {
-        trailing = cut[0];
-        href = href.slice(0, -trailing.length);
-      }
-    }
-    const url = safeUrl(href, base);
-    if (!url || (target && !/^https?:\/\//i.test(target))) return match; // not a web link: keep as text
-    parent.appendChild(document.createTextNode(text.slice(last, offset)));
-    const link = el("a", null, label || href);
-    link.href = url;
-    link.target = "_blank";
-    link.rel = "noopener noreferrer nofollow";
-    parent.appendChild(link);
-    if (trailing) parent.appendChild(document.createTextNode(trailing));
-    last = offset + match.length;
-    return match;
-  });
-  parent.appendChild(document.createTextNode(text.slice(last)));
-}
-
 const ICON_CHAT =
   "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" +
   "M7 9h10v2H7zm0 4h7v2H7z";
+const ICON_BOT =
+  "M12 2a2 2 0 0 1 1 3.73V7h4a3 3 0 0 1 3 3v7a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3v-7a3 3 0 0 1 3-3h4V5.73A2 2 0 0 1 12 2z" +
+  "M9 11.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm6 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z";
 const ICON_CLOSE = "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z";
 
 function icon(path) {
@@ -197,12 +155,19 @@ function createWidget(options) {
   const header = el("div", "sw-header");
   const title = el("h2", "sw-title", options.title);
   title.id = "sw-title";
+  // Who can answer: "Our team is online · replies in about 4 minutes" (the server's team_status).
+  const subtitle = el("span", "sw-subtitle");
+  subtitle.id = "sw-subtitle";
+  subtitle.hidden = true;
+  subtitle.setAttribute("role", "status");
+  const heading = el("div", "sw-heading");
+  heading.append(title, subtitle);
   const closeButton = el("button", "sw-close");
   closeButton.type = "button";
   closeButton.setAttribute("aria-label", "Close chat");
   closeButton.appendChild(icon(ICON_CLOSE));
   closeButton.firstChild.style.cssText = "width:22px;height:22px;fill:currentColor";
-  header.append(title, closeButton);
+  header.append(heading, closeButton);
 
   const status = el("div", "sw-status");
   status.setAttribute("role", "status");
@@ -310,21 +275,26 @@ function createWidget(options) {
     lastEntry.el.after(repliesEl);
   }
 
-  function renderPayload(from, payload, agent) {
+  // A message as the customer sees it: who wrote it (avatar and name: the assistant or a named
+  // person from the team), the bubble (text with lists, bold and links; an order card; an image)
+  // and the time it was sent.
+  function renderPayload(from, payload, agent, ts) {
     const nodes = [];
     const text = typeof payload.text === "string" ? payload.text : "";
     const replies = payload.quick_replies || payload.buttons;
-    if (text) {
-      // A support agent's message carries their name: show it, so the customer knows a person wrote it.
-      const byAgent = from === "bot" && typeof agent === "string" && agent;
+    const byAgent = from === "bot" && typeof agent === "string" && agent;
+    const card = payload.order_card && typeof payload.order_card === "object" ? payload.order_card : null;
+    if (card) {
+      const bubble = el("div", "sw-msg sw-msg-bot sw-msg-card");
+      bubble.appendChild(el("span", "sw-sr-only", "Assistant: " + text));
+      const drawn = orderCard(card);
+      drawn.setAttribute("aria-hidden", "true"); // the text above says the same to screen readers
+      bubble.appendChild(drawn);
+      nodes.push(bubble);
+    } else if (text) {
       const bubble = el("div", `sw-msg sw-msg-${from}` + (byAgent ? " sw-msg-agent" : ""));
-      if (byAgent) {
-        bubble.appendChild(el("span", "sw-author", `${agent} · support team`));
-        bubble.appendChild(el("span", "sw-sr-only", ": "));
-      } else {
-        bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : "Assistant: "));
-      }
-      appendRichText(bubble, text, options.serverUrl);
+      bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : byAgent ? `${agent}: ` : "Assistant: "));
+      appendMarkdown(bubble, text, options.serverUrl);
       nodes.push(bubble);
     }
     const attachment = payload.attachment;
@@ -348,11 +318,18 @@ function createWidget(options) {
       nodes.push(el("div", `sw-msg sw-msg-${from}`, "Please choose:"));
     }
     if (!nodes.length) return null; // a payload this widget does not show (custom JSON, templates)
-    if (nodes.length === 1) return { node: nodes[0], replies };
-    const wrapper = el("div");
-    wrapper.style.display = "contents";
-    wrapper.append(...nodes);
-    return { node: wrapper, replies };
+    const item = el("div", `sw-item sw-item-${from}` + (byAgent ? " sw-item-agent" : "") + (card ? " sw-item-card" : ""));
+    if (from === "bot") item.appendChild(avatar(byAgent ? agent : options.botName, byAgent ? "agent" : "bot"));
+    const column = el("div", "sw-item-body");
+    if (from === "bot") {
+      const who = el("span", "sw-author", byAgent ? `${agent} · support team` : options.botName);
+      who.setAttribute("aria-hidden", "true"); // the bubble's own prefix names the sender for screen readers
+      column.appendChild(who);
+    }
+    column.append(...nodes);
+    column.appendChild(timeLabel(typeof ts === "number" && ts > 0 ? ts : Date.now() / 1000));
+    item.appendChild(column);
+    return { node: item, replies };
   }
 
   /** Add a message once (by id), at its place in time. Returns true if it was new. */
@@ -370,7 +347,7 @@ function createWidget(options) {
       return false;
     }
     if (!payload || typeof payload !== "object") return false;
-    const rendered = renderPayload(from, payload, meta.agent);
+    const rendered = renderPayload(from, payload, meta.agent, ts);
     if (!rendered) return false;
     const last = entries[entries.length - 1];
     const entry = {
@@ -429,9 +406,22 @@ function createWidget(options) {
     if (!socket.connected) setStatus("Not connected. Your message will be sent when the connection is back.");
   }
 
+  function showTeamStatus(data) {
+    if (!data || typeof data.text !== "string") return;
+    subtitle.replaceChildren(el("span", "sw-dot"), document.createTextNode(data.text));
+    subtitle.dataset.people = String(Boolean(data.people_available));
+    subtitle.hidden = false;
+  }
+
+  function askTeamStatus() {
+    if (isOpen() && socket.connected && confirmed) socket.emit("status_request", {});
+  }
+
   function open() {
     if (isOpen()) return;
     panel.hidden = false;
+    root.classList.add("sw-open");
+    askTeamStatus();
     unread = 0;
     storage.set("sessionStorage", openKey, "1");
     updateLauncher();
@@ -442,6 +432,7 @@ function createWidget(options) {
   function close() {
     if (!isOpen()) return;
     panel.hidden = true;
+    root.classList.remove("sw-open");
     storage.set("sessionStorage", openKey, null);
     updateLauncher();
     launcher.focus();
@@ -535,7 +526,9 @@ function createWidget(options) {
     log.removeAttribute("aria-busy");
   });
 
-  socket.on("bot_uttered", (payload, meta) => {
+  // The message's id, server time and agent name come in payload.metadata (Rasa's protocol has one argument).
+  socket.on("bot_uttered", (payload) => {
+    const meta = payload && typeof payload.metadata === "object" && payload.metadata ? payload.metadata : {};
     if (addMessage("bot", payload, meta) && !isOpen()) {
       unread += 1;
       updateLauncher();
@@ -547,6 +540,9 @@ function createWidget(options) {
   });
 
   socket.on("typing", (data) => setTyping(Boolean(data && data.typing)));
+
+  socket.on("team_status", showTeamStatus);
+  setInterval(askTeamStatus, 60000); // while open: whether a person can answer changes during the day
 
   // The server refused a message (too long, too fast, wrong session): say so, and mark it unsent.
   socket.on("error", (data) => {

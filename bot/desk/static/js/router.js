@@ -4,6 +4,7 @@ import { $ } from "./dom.js";
 import { state } from "./state.js";
 import { agentsView } from "./views/agents.js";
 import { analyticsView } from "./views/analytics.js";
+import { cannedView } from "./views/canned.js";
 import { conversationsView } from "./views/conversations.js";
 import { handoffView } from "./views/handoff.js";
 import { queueView } from "./views/queue.js";
@@ -40,6 +41,7 @@ function openView(name, arg) {
   else if (name === "tickets") state.view = ticketsView();
   else if (name === "stats") state.view = statsView();
   else if (name === "agents") state.view = agentsView();
+  else if (name === "canned") state.view = cannedView();
   else if (name === "analytics") state.view = analyticsView();
   else {
     state.view = queueView();

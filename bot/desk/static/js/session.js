@@ -1,6 +1,6 @@
 // Signing in and out: the login form, the top bar's agent, starting the desk for a session and checking it on load.
 
-import { $, showError } from "./dom.js";
+import { $, showError, toast } from "./dom.js";
 import { API, api, setCsrfToken } from "./api.js";
 import { initials } from "./format.js";
 import { connectEvents, disconnectEvents } from "./live.js";
@@ -66,8 +66,34 @@ async function logOut() {
   loggedOut("You have signed out.");
 }
 
+// The available/away switch: away agents are not offered new conversations (the queue, the widget's header).
+function showAvailability(available) {
+  const button = $("availability-toggle");
+  button.setAttribute("aria-pressed", String(available));
+  button.dataset.available = String(available);
+  $("availability-text").textContent = available ? "Available" : "Away";
+  button.title = available ? "Set yourself away: no new conversations come to you" : "Set yourself available for new conversations";
+}
+
+async function toggleAvailability() {
+  const button = $("availability-toggle");
+  const wanted = button.getAttribute("aria-pressed") !== "true";
+  button.disabled = true;
+  try {
+    const data = await api("POST", "/me/availability", { available: wanted });
+    state.me = data.agent;
+    showAvailability(data.agent.available);
+    toast(data.agent.available ? "You're available: new conversations can come to you." : "You're away: no new conversations will come to you.");
+  } catch (err) {
+    toast(`Could not change your status: ${err.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function start(agent) {
   state.me = agent;
+  showAvailability(agent.available !== false);
   $("login-view").hidden = true;
   $("app").hidden = false;
   $("agent-name").textContent = agent.name;
@@ -85,6 +111,7 @@ export function initSession() {
   onSessionEnd(loggedOut);
   $("login-form").addEventListener("submit", submitLogin);
   $("logout-button").addEventListener("click", logOut);
+  $("availability-toggle").addEventListener("click", toggleAvailability);
 }
 
 /** On page load: resume the session the cookie holds, or show the sign-in form. */

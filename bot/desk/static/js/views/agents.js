@@ -5,14 +5,56 @@ import { act, api, getForView } from "../api.js";
 import { badge } from "../badges.js";
 import { current, state } from "../state.js";
 
-function agentRow(a) {
+// One agent's row: who, role, account state, and (for others than yourself) disable/enable and a password reset.
+function agentRow(a, reload, error) {
+  const self = state.me && state.me.id === a.id;
+  const toggle = h(
+    "button",
+    { type: "button", class: "btn btn-ghost btn-sm", "data-testid": "agent-toggle", "aria-label": `${a.active ? "Disable" : "Enable"} ${a.name}` },
+    a.active ? "Disable" : "Enable",
+  );
+  toggle.disabled = self;
+  if (self) toggle.title = "You cannot disable your own account";
+  toggle.addEventListener("click", async () => {
+    if (a.active && !window.confirm(`Disable ${a.name}? They are signed out at once and cannot sign in until enabled again.`)) return;
+    const done = await act(toggle, error, () => api("POST", `/agents/${a.id}/active`, { active: !a.active }));
+    if (done) {
+      toast(`${done.agent.name} is ${done.agent.active ? "enabled" : "disabled and signed out"}.`);
+      reload();
+    }
+  });
+  const resetId = `agent-reset-${a.id}`;
+  const password = h("input", {
+    id: resetId,
+    type: "password",
+    minlength: "10",
+    autocomplete: "new-password",
+    placeholder: "New password",
+    "aria-label": `New password for ${a.name}`,
+  });
+  const save = h("button", { type: "submit", class: "btn btn-ghost btn-sm" }, "Reset password");
+  const reset = h("form", { class: "inline-form", "data-testid": "agent-reset" }, password, save);
+  reset.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (password.value.length < 10) {
+      showError(error, "The new password must have at least 10 characters.");
+      password.focus();
+      return;
+    }
+    const done = await act(save, error, () => api("POST", `/agents/${a.id}/password`, { password: password.value }));
+    if (done) {
+      password.value = "";
+      toast(`${done.agent.name}'s password is reset; their open sessions were signed out.`);
+    }
+  });
   return h(
     "tr",
     { "data-testid": "agent-row" },
     h("td", { class: "strong" }, a.name),
     h("td", {}, a.email),
     h("td", {}, a.role === "admin" ? badge("admin", "info") : badge("agent", "neutral")),
-    h("td", {}, a.active ? badge("active", "good") : badge("disabled", "bad")),
+    h("td", {}, a.active ? badge("active", "good") : badge("disabled", "bad"), " ", a.active && !a.available ? badge("away", "warn") : null),
+    h("td", { class: "agent-actions" }, toggle, reset),
   );
 }
 
@@ -89,8 +131,8 @@ export function agentsView() {
       h(
         "table",
         { class: "table", id: "agents-table" },
-        tableHead(["Name", "Email", "Role", "Account"], false),
-        h("tbody", {}, (data.agents || []).map(agentRow)),
+        tableHead(["Name", "Email", "Role", "Account", "Actions"], false),
+        h("tbody", {}, (data.agents || []).map((a) => agentRow(a, load, error))),
       ),
     );
   }

@@ -3,9 +3,10 @@
 import { errorBox, focusIfIdle, h } from "../dom.js";
 import { act, api } from "../api.js";
 import { current } from "../state.js";
+import { createCannedPicker } from "./canned_picker.js";
 
 function hintFor(canWrite, owner, h0) {
-  if (canWrite) return "Enter sends · Shift+Enter for a new line. The customer gets this on their channel.";
+  if (canWrite) return "Enter sends · Shift+Enter for a new line · / for a canned reply. The customer gets this on their channel.";
   if (owner === "queue") return "Claim this conversation to reply; the customer is waiting.";
   if (owner === "agent") return `${h0.agent_name || "Another agent"} owns this conversation.`;
   return "The assistant owns this conversation. Take over to write to the customer.";
@@ -13,9 +14,10 @@ function hintFor(canWrite, owner, h0) {
 
 /**
  * The reply form of view `seq`. `handoff()` and `mine()` tell the view's handoff and whether this
- * agent owns it; `onClaim(button)` claims it; `onEntry(entry)` shows a sent message.
+ * agent owns it; `onClaim(button)` claims it; `onEntry(entry)` shows a sent message;
+ * `placeholders()` the values canned replies' placeholders take in this conversation.
  */
-export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
+export function createComposer({ seq, handoff, mine, onClaim, onEntry, placeholders }) {
   const replyText = h("textarea", {
     id: "reply-text",
     rows: "3",
@@ -28,13 +30,14 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
   const replyHint = h("p", { id: "reply-hint", class: "hint", "data-testid": "reply-hint" });
   const replyClaim = h("button", { type: "button", id: "reply-claim", class: "btn btn-secondary btn-sm", hidden: true }, "Claim");
   const replyError = errorBox("reply-error");
+  const picker = createCannedPicker(replyText, placeholders || (() => ({})));
   const replyForm = h(
     "form",
     { id: "reply-form", class: "composer", "aria-label": "Reply to the customer" },
     h("label", { for: "reply-text", class: "composer-label" }, "Reply to the customer"),
     replyError,
-    h("div", { class: "composer-row" }, replyText, replySend),
-    h("div", { class: "composer-foot" }, replyHint, replyClaim),
+    h("div", { class: "composer-row" }, h("div", { class: "composer-input" }, replyText, picker.list), replySend),
+    h("div", { class: "composer-foot" }, replyHint, picker.button, replyClaim),
   );
 
   async function sendReply() {
@@ -57,6 +60,10 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
     sendReply();
   });
   replyText.addEventListener("keydown", (event) => {
+    if (picker.handleKey(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
@@ -68,6 +75,7 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry }) {
     const canWrite = mine();
     replyText.disabled = !canWrite;
     replySend.disabled = !canWrite;
+    picker.button.disabled = !canWrite;
     replyClaim.hidden = !(h0 && h0.status === "queued");
     replyHint.textContent = hintFor(canWrite, owner, h0);
     replyForm.classList.toggle("is-disabled", !canWrite);

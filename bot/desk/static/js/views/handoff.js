@@ -5,6 +5,7 @@ import { act, api } from "../api.js";
 import { channelBadge, customerLabel, ownerBadge, ownerOf } from "../badges.js";
 import { ticking } from "../format.js";
 import { current, state } from "../state.js";
+import { placeholderValues } from "./canned_picker.js";
 import { createComposer } from "./composer.js";
 import { createHandback } from "./handback.js";
 import { contextCards } from "./handoff_context.js";
@@ -58,7 +59,14 @@ export function handoffView({ handoffId, senderId }) {
   const actionError = errorBox("conversation-error");
   const handback = createHandback({ seq, handoff, error: actionError, onDone: load });
   const transcript = createTranscript();
-  const composer = createComposer({ seq, handoff, mine, onClaim: claim, onEntry: appendEntry });
+  const composer = createComposer({
+    seq,
+    handoff,
+    mine,
+    onClaim: claim,
+    onEntry: appendEntry,
+    placeholders: () => placeholderValues(data && data.context, handoff()),
+  });
   const contextBox = h("div", { id: "context-panel-body" });
   const notes = createNotes({ seq, handoff, onAdded: appendNote });
 

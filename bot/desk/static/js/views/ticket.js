@@ -26,8 +26,14 @@ function detailsNodes(ticket) {
   ];
 }
 
-function deliveryBadge(m) {
-  return m.delivered ? badge("delivered", "good") : badge(m.delivery_error ? `not delivered: ${m.delivery_error}` : "not delivered", "bad");
+function deliveryBadges(m) {
+  const chat = m.delivered
+    ? badge("in the chat", "good")
+    : m.delivery_error ? badge(`not in the chat: ${m.delivery_error}`, "bad") : null;
+  const email = m.emailed_to
+    ? badge(`emailed to ${m.emailed_to}`, "good")
+    : m.email_error ? badge(`email failed: ${m.email_error}`, "bad") : null;
+  return chat || email ? [chat, email] : [badge("not delivered", "bad")];
 }
 
 function messageNode(m) {
@@ -41,14 +47,23 @@ function messageNode(m) {
       h("time", { class: "msg-time", title: fmtFull(m.created_at) }, fmtTime(m.created_at)),
     ),
     h("div", { class: "msg-text" }, m.text),
-    m.author === "agent" ? h("div", { class: "small" }, deliveryBadge(m)) : null,
+    m.author === "agent" ? h("div", { class: "small" }, ...deliveryBadges(m)) : null,
   );
 }
 
-function replyHintFor(ticket, canReply) {
-  return canReply
-    ? `Delivered to the customer on ${ticket.channel}, in their conversation with the assistant.`
-    : `This ticket has no conversation to answer in; reply by email${ticket.email ? ` to ${ticket.email}` : ""}.`;
+// Where a reply goes, in words: the chat (at once, or kept for a REST app's next request) and/or email.
+function routesText(routes, channel) {
+  const parts = [];
+  if (routes.chat === "push") parts.push(`sent to the customer's conversation on ${channel}`);
+  if (routes.chat === "kept") parts.push("kept in the conversation for the customer's app to collect with its next request (this channel cannot push)");
+  if (routes.email) parts.push(`emailed to ${routes.email}`);
+  return parts.join(", and ");
+}
+
+function replyHintFor(ticket, routes) {
+  const text = routesText(routes, ticket.channel);
+  if (text) return `Your reply will be ${text}.`;
+  return `This ticket has no conversation to answer in and email is not set up (SMTP_HOST); reply from your mailbox${ticket.email ? ` to ${ticket.email}` : ""}.`;
 }
 
 export function ticketView(reference) {
@@ -113,10 +128,11 @@ export function ticketView(reference) {
     const list = data.messages || [];
     if (!list.length) fill(messages, h("li", { class: "empty" }, "No replies yet."));
     else fill(messages, list.map(messageNode));
-    const canReply = Boolean(ticket.sender_id);
+    const routes = data.routes || {};
+    const canReply = Boolean(routes.chat || routes.email);
     replyText.disabled = !canReply;
     replySend.disabled = !canReply;
-    replyHint.textContent = replyHintFor(ticket, canReply);
+    replyHint.textContent = replyHintFor(ticket, routes);
   }
 
   async function sendReply(event) {
@@ -126,7 +142,10 @@ export function ticketView(reference) {
     const done = await act(replySend, replyError, () => api("POST", `${path}/reply`, { text }));
     if (done && current(seq)) {
       replyText.value = "";
-      toast("Reply delivered to the customer.");
+      const reached = Object.entries(done.routes || {}).filter(([, r]) => r && r.ok);
+      const failed = Object.entries(done.routes || {}).filter(([, r]) => r && !r.ok);
+      const words = reached.map(([name, r]) => (name === "email" ? `emailed to ${r.to}` : r.how === "kept" ? "kept for the customer's app" : "sent in the chat"));
+      toast(`Reply ${words.join(" and ")}.${failed.length ? ` Not delivered: ${failed.map(([name]) => name).join(", ")} (see the message).` : ""}`);
       load();
     } else if (current(seq)) load(); // a failed delivery is recorded on the message
   }
