@@ -152,6 +152,10 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
     async def on_new_message(message: UserMessage) -> Any:
         return await runtime.handle_message(message)
 
+    for channel in channels:  # the widget tells the desk when a customer is typing
+        if isinstance(channel, webchat.WebchatInput):
+            channel.customer_typing = runtime.customer_typing
+
     register_channels(app, channels, on_new_message)
     guards.install(app, settings, tokens.api)
     app.blueprint(desk_api.create_blueprint(settings, intake))

@@ -62,6 +62,12 @@ def _entity(event: Dict[str, Any], name: str) -> Optional[str]:
     return None
 
 
+def _preview(text: str, limit: int = 200) -> str:
+    """One line of a message, for a list."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def session_events(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The events of the last session (from its `session_started`), or all of them."""
     for index in range(len(events) - 1, -1, -1):
@@ -110,6 +116,11 @@ class Summary:
     slots: Dict[str, Any] = field(default_factory=dict)
     ticket_email: Optional[str] = None
     csat_asked: bool = False
+    # For the desk's conversation list: the last message and who wrote it, and when the
+    # customer last wrote (waiting for an answer while nothing came after it).
+    last_message: Optional[str] = None
+    last_message_from: Optional[str] = None  # "customer" | "bot" | "agent"
+    last_customer_ts: Optional[float] = None
 
     @property
     def resolved_by_bot_so_far(self) -> bool:
@@ -127,6 +138,19 @@ class Summary:
         if channel and who:
             return f"{channel}:{who}"[:300]
         return f"sender:{sender_id}"[:300]
+
+    @property
+    def customer_name(self) -> Optional[str]:
+        name = self.slots.get("customer_name")
+        return str(name)[:200] if name else None
+
+    @property
+    def customer_email(self) -> Optional[str]:
+        for slot in ("verified_email", "contact_email", "email", "customer_email"):
+            value = self.slots.get(slot)
+            if isinstance(value, str) and "@" in value:
+                return value.strip().lower()[:254]
+        return self.ticket_email
 
     def row(self, sender_id: str) -> Dict[str, Any]:
         started = self.started_ts if self.started_ts is not None else self.session_start
@@ -149,6 +173,11 @@ class Summary:
             "first_agent_reply_ts": self.first_agent_reply_ts,
             "handed_back_ts": self.handed_back_ts,
             "ticket_reference": self.ticket_reference,
+            "customer_name": self.customer_name,
+            "customer_email": self.customer_email,
+            "last_message": self.last_message,
+            "last_message_from": self.last_message_from,
+            "last_customer_ts": self.last_customer_ts,
         }
 
 
@@ -222,6 +251,9 @@ class _Reader:
     def bot_said(self, event: Dict[str, Any], when: float) -> None:
         s = self.summary
         metadata = event.get("metadata") or {}
+        if event.get("text"):
+            s.last_message = _preview(event["text"])
+            s.last_message_from = "agent" if metadata.get("agent") else "bot"
         if metadata.get("agent"):
             s.agent_messages += 1
             if s.first_agent_reply_ts is None and s.escalated_ts is not None:
@@ -245,6 +277,9 @@ class _Reader:
             arrived = received_at(event)
             self.user, self.action = event, None
             s.customer_messages += 1
+            s.last_customer_ts = arrived
+            shown = ((event.get("metadata") or {}).get("webchat") or {}).get("display_text")
+            s.last_message, s.last_message_from = _preview(shown or event.get("text") or ""), "customer"
             s.channel = event.get("input_channel") or s.channel
             if s.started_ts is None:
                 s.started_ts = arrived

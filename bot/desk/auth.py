@@ -13,10 +13,11 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, List, Optional, Union
+from typing import Any, List, Optional, Tuple, Union
 
 from sqlalchemy import func, select, update
 
@@ -44,6 +45,7 @@ class AgentView:
     role: str
     active: bool
     away: bool = False
+    preferences: Tuple[Tuple[str, bool], ...] = ()
 
     @property
     def is_admin(self) -> bool:
@@ -57,11 +59,35 @@ class AgentView:
             "role": self.role,
             "active": self.active,
             "available": not self.away,
+            "preferences": {**PREFERENCES, **dict(self.preferences)},
         }
 
 
+# What an agent can set for themselves, and the defaults: a browser notification (and a sound)
+# when a customer starts waiting, and when a customer replies in a conversation they own.
+PREFERENCES = {"notify_waiting": True, "notify_replies": True, "sound": True}
+
+
+def _preferences(raw: Optional[str]) -> Tuple[Tuple[str, bool], ...]:
+    try:
+        stored = json.loads(raw) if raw else {}
+    except ValueError:
+        stored = {}
+    if not isinstance(stored, dict):
+        return ()
+    return tuple((key, bool(stored[key])) for key in PREFERENCES if isinstance(stored.get(key), bool))
+
+
 def _view(agent: Agent) -> AgentView:
-    return AgentView(agent.id, agent.email, agent.name, agent.role.value, agent.active, bool(agent.away))
+    return AgentView(
+        agent.id,
+        agent.email,
+        agent.name,
+        agent.role.value,
+        agent.active,
+        bool(agent.away),
+        _preferences(agent.preferences),
+    )
 
 
 def hash_password(password: str) -> str:
@@ -163,6 +189,18 @@ def set_active(who: Union[str, int], active: bool, keep_an_admin: bool = False) 
         agent.active = active
         if not active:
             session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(revoked=True))
+        return _view(agent)
+
+
+def set_preferences(agent_id: int, changes: dict) -> AgentView:
+    """Change some of the agent's own preferences (known keys, true/false only)."""
+    unknown = [key for key in changes if key not in PREFERENCES]
+    if unknown or not all(isinstance(value, bool) for value in changes.values()):
+        raise AuthError(f"Preferences are {', '.join(PREFERENCES)}, each true or false.")
+    with session_scope() as session:
+        agent = _find(session, agent_id)
+        merged = {**dict(_preferences(agent.preferences)), **changes}
+        agent.preferences = json.dumps(merged, sort_keys=True)
         return _view(agent)
 
 

@@ -13,7 +13,7 @@ from bot.handoff.queue import history_for
 from bot.handoff.records import HandoffView
 from bot.handoff.transcript import summarize, transcript
 from bot.store.db import session_scope
-from bot.store.orders import orders_for_email
+from bot.store.orders import customer_name_for, orders_for_email
 from bot.store.tickets import tickets_for_email, tickets_for_sender
 
 
@@ -114,12 +114,15 @@ def build(
     if verified:
         tickets.update({t.reference: t for t in tickets_for_email(verified)})
     earlier = [h for h in history_for(sender_id, verified) if not handoff or h.id != handoff.id]
+    # The name: the shop account's, once an order lookup verified its email; else what the
+    # channel says (verified by Slack and Telegram, typed into the widget's page otherwise).
+    account_name = customer_name_for(verified) if verified else None
     return {
         "customer": {
             "channel": channel,
             "platform_id": slots.get("customer_id"),
-            "name": slots.get("customer_name"),
-            "name_verified": channel in ("slack", "telegram"),
+            "name": account_name or slots.get("customer_name"),
+            "name_verified": bool(account_name) or channel in ("slack", "telegram"),
             **who,
         },
         "reason": handoff.reason_text if handoff else None,

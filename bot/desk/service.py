@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from bot.desk import context
+from bot.desk import context, inbox
 from bot.desk.auth import AgentView
 from bot.desk.trackers import TrackerReader
 from bot.handoff import notes, ownership, queue
@@ -95,13 +95,17 @@ class DeskService:
             "notes": await run_sync(notes.notes, ids),
         }
 
-    async def recent(self, limit: int = 50) -> List[Dict[str, Any]]:
-        """Recent conversations (for taking one over), with who owns each."""
-        rows = await self.trackers.recent(limit)
-        open_ids = {h.sender_id: h.status for h in await run_sync(queue.queue, True)}
-        for row in rows:
-            row["owner"] = owner(open_ids.get(row["sender_id"]))
-        return rows
+    async def inbox(self, filters: inbox.Filters, agent: AgentView) -> Dict[str, Any]:
+        """The conversation list as filtered; with a search, the matching tickets too (and
+        their conversations in the list)."""
+        tickets: List[Dict[str, Any]] = []
+        matching: set = set()
+        if filters.query:
+            matching = await self.trackers.search(filters.query)
+            tickets = await run_sync(inbox.ticket_matches, filters.query)
+            matching |= inbox.senders_of(tickets)
+        rows = await run_sync(inbox.conversations, filters, agent.id, matching)
+        return {"conversations": rows, "tickets": tickets}
 
     # ---- changing who owns a conversation --------------------------------------------------
 
@@ -152,6 +156,11 @@ class DeskService:
         """An agent's message to the customer of a handoff they own."""
         handoff = await run_sync(ownership.require_owner, handoff_id, agent.id)
         return await self.handoff.agent_message(handoff, author(agent), text)
+
+    async def typing(self, handoff_id: int, agent: AgentView) -> None:
+        """The owner is writing a reply: the customer sees "Ann is typing…" where the channel can show it."""
+        handoff = await run_sync(ownership.require_owner, handoff_id, agent.id)
+        await self.handoff.agent_typing(handoff, agent.name)
 
     async def write_to_conversation(self, sender_id: str, agent: AgentView, text: str) -> Dict[str, Any]:
         handoff = await run_sync(queue.open_handoff_for, sender_id)

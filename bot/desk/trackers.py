@@ -6,7 +6,8 @@ table) stay here, so the rest of the desk sees plain events, slots and conversat
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+import json
+from typing import Any, Callable, Dict, List, Set, Tuple
 
 from bot.store.db import run_sync
 
@@ -31,25 +32,32 @@ class TrackerReader:
         sessions = sum(1 for e in events if e.get("event") == "session_started") or 1
         return events, full.current_slot_values(), sessions
 
-    async def recent(self, limit: int = 50) -> List[Dict[str, Any]]:
-        """The conversations last active, newest first ([] when the store is not SQL)."""
+    async def search(self, query: str, limit: int = 200) -> Set[str]:
+        """The conversations whose messages (customer, assistant or agent) contain `query`,
+        most recent first (empty when the store is not SQL). Rasa stores each event as JSON
+        text, with non-ASCII characters escaped: both spellings are searched."""
         store = self._agent().tracker_store
-        inner = getattr(store, "_tracker_store", store)  # Rasa wraps stores in a FailSafeTrackerStore
+        inner = getattr(store, "_tracker_store", store)
         session_scope = getattr(inner, "session_scope", None)
-        if session_scope is None:
-            return []
+        if session_scope is None or not query:
+            return set()
 
-        def query() -> List[Dict[str, Any]]:
-            from sqlalchemy import func, select
+        def run() -> Set[str]:
+            from sqlalchemy import func, or_, select
+
+            from bot.desk.inbox import like_pattern
 
             table = inner.SQLEvent
+            spellings = {query.lower(), json.dumps(query.lower())[1:-1]}
+            matches = or_(*(func.lower(table.data).like(like_pattern(s), escape="\\") for s in spellings))
             with session_scope() as session:
                 rows = session.execute(
-                    select(table.sender_id, func.max(table.timestamp))
+                    select(table.sender_id)
+                    .where(table.type_name.in_(("user", "bot")), matches)
                     .group_by(table.sender_id)
                     .order_by(func.max(table.timestamp).desc())
                     .limit(limit)
                 ).all()
-            return [{"sender_id": sender, "last_active": ts} for sender, ts in rows]
+            return {row[0] for row in rows}
 
-        return await run_sync(query)
+        return await run_sync(run)

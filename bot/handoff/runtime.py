@@ -218,6 +218,23 @@ class HandoffRuntime:
         self.bus.publish("message", handoff_id=handoff.id, sender_id=handoff.sender_id, entry=entry)
         return entry
 
+    async def agent_typing(self, handoff: HandoffView, agent_name: str) -> None:
+        """Show the customer that a person is writing (channels that can: the widget, Telegram)."""
+        outbound = self.delivery.registry.outbound_for(handoff.channel)
+        indicate = getattr(outbound, "indicate_typing", None)
+        if indicate is None:
+            return
+        try:
+            await indicate(handoff.sender_id, agent_name)
+        except Exception:  # noqa: BLE001 - a typing indicator is worth a log line, never an error
+            logger.debug("handoff: no typing indicator for %s", handoff.sender_id, exc_info=True)
+
+    async def customer_typing(self, sender_id: str) -> None:
+        """The customer is writing: the desk shows it in their conversation, if a person has it."""
+        handoff = await run_sync(queue.open_handoff_for, sender_id)
+        if handoff is not None:
+            self.bus.publish("typing", handoff_id=handoff.id, sender_id=sender_id, who="customer")
+
     async def hand_back(self, handoff: HandoffView, agent_name: str) -> None:
         """Resume the bot and let it know: it asks whether anything else is needed."""
         await self._resume(handoff, "action_handed_back", {"handoff_agent_name": agent_name})

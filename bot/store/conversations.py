@@ -47,6 +47,11 @@ SUMMARY_COLUMNS = (
     "first_agent_reply_ts",
     "handed_back_ts",
     "ticket_reference",
+    "customer_name",
+    "customer_email",
+    "last_message",
+    "last_message_from",
+    "last_customer_ts",
 )
 
 
@@ -78,6 +83,12 @@ class Conversation(Base):
     agent_id = Column(Integer)
     person_involved = Column(Boolean, nullable=False, default=False)  # an agent claimed it or wrote in it
     first_agent_reply_ts = Column(Float)
+    # For the desk's conversation list (bot/desk/inbox.py): who, and the last message.
+    customer_name = Column(String(200))
+    customer_email = Column(String(254))
+    last_message = Column(String(200))
+    last_message_from = Column(String(10))  # customer | bot | agent
+    last_customer_ts = Column(Float)
     handed_back_ts = Column(Float)
     ticket_reference = Column(String(20))
     updated_ts = Column(Float, nullable=False, default=time.time)

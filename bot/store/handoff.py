@@ -47,6 +47,8 @@ class Agent(Base):
     # The agent's own switch: away agents are not offered new conversations (the queue, the
     # "a person is available" promise) even with the desk open.
     away = Column(Boolean, nullable=False, default=False, server_default=false())
+    # The agent's desk preferences as JSON (bot/desk/auth.py PREFERENCES: notifications, sound).
+    preferences = Column(Text)
 
 
 class AgentSession(Base):

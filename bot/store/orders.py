@@ -145,3 +145,13 @@ def orders_for_email(email: object, limit: int = 10) -> List[OrderView]:
             .limit(limit)
         )
         return [_view(o) for o in session.execute(stmt).scalars()]
+
+
+def customer_name_for(email: object) -> Optional[str]:
+    """The name on the shop account of a (verified) email, if there is one."""
+    email = normalize_email(email)
+    if not email:
+        return None
+    with session_scope() as session:
+        name = session.execute(select(Customer.name).where(func.lower(Customer.email) == email)).scalar_one_or_none()
+        return name or None

@@ -47,6 +47,10 @@ class TelegramOutput(ReliableOutputChannel):
             await asyncio.sleep(wait)
             await self.bot.send_message(chat_id, text, **extra)
 
+    async def indicate_typing(self, recipient_id: str, name: str) -> None:
+        """Telegram's "typing…" in the chat header (it lasts five seconds or until a message)."""
+        await self.bot.send_chat_action(parse_sender_id(recipient_id), "typing")
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         chat_id = parse_sender_id(recipient_id)
         for chunk in split_text(text, TEXT_LIMIT, utf16_length):

@@ -45,6 +45,8 @@ class WebchatBlueprint(Blueprint):
 TEAM_STATUS_EVENT = "team_status"  # {people_available, text}: the widget's header line
 STATUS_REQUEST_EVENT = "status_request"
 STATUS_RATE = "4/minute"  # per client address; the widget asks once a minute while open
+USER_TYPING_EVENT = "user_typing"  # the customer is typing (shown in the desk when a person has them)
+TYPING_EVERY = 1.0  # seconds: at most one desk update per session in this long
 
 
 class WebchatInput(InputChannel):
@@ -66,6 +68,9 @@ class WebchatInput(InputChannel):
         self.support_email = support_email
         # Whether a person could answer now, for the widget's header (the root passes it in).
         self.team_status = team_status
+        # The customer is typing: the root tells the desk (set after the handoff runtime exists).
+        self.customer_typing: Optional[Callable[[str], Awaitable[Any]]] = None
+        self._typing_told: Dict[str, float] = {}  # session id -> when the desk was last told
         self.trusted_proxies = tuple(trusted_proxies)
         self.sio = transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
@@ -248,6 +253,24 @@ class WebchatInput(InputChannel):
         async def session_request(sid: str, data: Any = None) -> None:
             await self._join(sid, data if isinstance(data, dict) else {}, send_history=True)
             await self._send_team_status(sid)
+
+        @sio.on(USER_TYPING_EVENT)
+        async def user_typing(sid: str, data: Any = None) -> None:
+            """The customer is typing (the widget says so at most every few seconds)."""
+            session = await sio.get_session(sid)
+            session_id = session.get("session_id")
+            now = time.monotonic()
+            if self.customer_typing is None or session_id is None:
+                return
+            if now - self._typing_told.get(session_id, 0.0) < TYPING_EVERY:
+                return
+            if len(self._typing_told) > 10_000:  # forget old sessions
+                self._typing_told.clear()
+            self._typing_told[session_id] = now
+            try:
+                await self.customer_typing(session_id)
+            except Exception:  # noqa: BLE001 - an indicator, never an error for the customer
+                logger.debug("webchat: could not tell the desk that %s is typing", session_id, exc_info=True)
 
         @sio.on(STATUS_REQUEST_EVENT)
         async def status_request(sid: str, data: Any = None) -> None:

@@ -49,6 +49,10 @@ class WebchatOutput(OutputChannel):
         lost: the widget catches up from the tracker's history when it (re)connects."""
         await self.send_response(sender_id, message)
 
+    async def indicate_typing(self, recipient_id: str, name: str) -> None:
+        """A person from the team is writing: the widget shows "<name> is typing…" for a few seconds."""
+        await self._emit("typing", {"typing": True, "agent": name}, recipient_id)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {**kwargs, "text": text})
 

@@ -10,6 +10,7 @@ Screenshots go to test-artifacts/browser/ (kept out of git).
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -135,6 +136,11 @@ def test_a_morning_with_canned_replies_the_away_switch_and_an_order_card(desk, c
     screenshot(desk, "desk-day-03-canned-picker")
     reply.press("Enter")
     expect(reply).to_have_value("Hi Alice, the refund for order 100234 is on its way. Ada Lovelace")
+    # Typing both ways: the customer sees Ada writing; Ada sees the customer writing.
+    expect(customer.locator(f"{WIDGET} .sw-typing-name")).to_have_text("Ada Lovelace is typing…")
+    customer.locator(f"{WIDGET} .sw-input").press_sequentially("thanks, one more")
+    expect(desk.locator("#customer-typing")).to_have_text("alice@example.com is typing…")
+    customer.locator(f"{WIDGET} .sw-input").fill("")
     reply.press("Enter")
     expect(reply).to_have_value("")
     wait_for_bot(customer, "the refund for order 100234 is on its way")
@@ -144,6 +150,25 @@ def test_a_morning_with_canned_replies_the_away_switch_and_an_order_card(desk, c
     assert serious_a11y_violations(desk) == []
     assert serious_a11y_violations(customer, WIDGET) == []
     screenshot(customer, "desk-day-04-agent-reply-in-widget")
+
+    # The conversation list: who, channel, last message, status; search and filters.
+    desk.click("#nav-conversations")
+    row = desk.locator(f'[data-testid="conversation-row"][data-sender-id="{sender}"]')
+    expect(row).to_contain_text("alice@example.com")
+    expect(row).to_contain_text("the refund for order 100234")
+    expect(row).to_contain_text("Agent: Ada Lovelace")
+    desk.fill("#conversations-search", "ZEBRA crossing")  # nobody wrote that: no match
+    expect(desk.locator('[data-testid="conversation-row"]')).to_have_count(0)
+    desk.fill("#conversations-search", "where is my order")  # in the transcript only
+    expect(row).to_be_visible()
+    desk.check("#conversations-mine")
+    expect(row).to_be_visible()
+    desk.select_option("#conversations-status", "waiting")
+    expect(desk.locator('[data-testid="conversation-row"]')).to_have_count(0)
+    desk.select_option("#conversations-status", "with_agent")
+    expect(row).to_be_visible()
+    assert serious_a11y_violations(desk) == []
+    screenshot(desk, "desk-day-07-conversation-list")
 
 
 def test_admins_disable_an_agent_and_reset_a_password(desk, assistant):
@@ -156,7 +181,9 @@ def test_admins_disable_an_agent_and_reset_a_password(desk, assistant):
     bob.locator('[data-testid="agent-toggle"]').click()
     expect(bob).to_contain_text("disabled")
     assert auth.authenticate("bob@example.com", PASSWORD) is None
-    expect(desk.locator('[data-testid="agent-row"]', has_text="ada@example.com").locator('[data-testid="agent-toggle"]')).to_be_disabled()
+    expect(
+        desk.locator('[data-testid="agent-row"]', has_text="ada@example.com").locator('[data-testid="agent-toggle"]')
+    ).to_be_disabled()
 
     bob.locator('input[type="password"]').fill("a fresh password for bob")
     bob.locator('[data-testid="agent-reset"] button').click()
@@ -194,3 +221,76 @@ def test_the_widget_keeps_the_conversation_in_view_at_200_percent_zoom(browser, 
         assert page.page_errors == []
     finally:
         page.context.close()
+
+
+NOTIFICATION_SPY = """
+  window.__notes = [];
+  const Real = window.Notification;
+  window.Notification = class extends Real {
+    constructor(title, options) { super(title, options); window.__notes.push({title, body: (options || {}).body}); }
+  };
+"""
+
+
+def notified(page, title: str, timeout: float = TIMEOUT_MS / 1000) -> None:
+    """Wait for a browser notification (the desk's CSP forbids wait_for_function's eval)."""
+    deadline = time.monotonic() + timeout
+    while not any(n["title"] == title for n in page.evaluate("window.__notes")):
+        assert time.monotonic() < deadline, f"no notification {title!r}: {page.evaluate('window.__notes')}"
+        page.wait_for_timeout(200)
+
+
+def test_notifications_for_a_waiting_customer_and_a_reply_as_each_agent_chose(browser, assistant):
+    from playwright.sync_api import expect
+
+    desk = new_page(browser, 1280, 800)
+    desk.context.grant_permissions(["notifications"], origin=assistant.rasa_url)
+    desk.add_init_script(NOTIFICATION_SPY)
+    customers = []
+    try:
+        log_in(desk, assistant.rasa_url, "ada@example.com", "Ada Lovelace")
+        desk.click("#nav-tickets")  # busy elsewhere in the desk
+        notes = lambda: desk.evaluate("window.__notes")  # noqa: E731
+
+        first = new_page(browser, 1200, 800)
+        customers.append(first)
+        first.goto(f"{assistant.rasa_url}/demo")
+        first.click(LAUNCHER)
+        customer_says(first, "I want to talk to a person")
+        wait_for_bot(first, "connecting you with a person")
+        notified(desk, "A customer is waiting")
+        assert "webchat" in next(n["body"] for n in notes() if n["title"] == "A customer is waiting")
+
+        sender = first.evaluate("window.SupportWidget.sessionId")
+        desk.click("#nav-queue")
+        desk.locator(f'[data-testid="queue-row"][data-sender-id="{sender}"] [data-testid="queue-claim"]').click()
+        expect(desk.locator("#reply-text")).to_be_enabled()
+        desk.click("#nav-tickets")
+        customer_says(first, "are you still there?")
+        notified(desk, "The customer replied")
+        assert next(n["body"] for n in notes() if n["title"] == "The customer replied") == "are you still there?"
+
+        # Ada turns off "a customer starts waiting": the next one comes without a notification.
+        desk.click("#notify-button")
+        expect(desk.locator("#notify-permission")).to_contain_text("notifications are on")
+        assert serious_a11y_violations(desk, "#notify-panel") == []
+        desk.uncheck("#pref-notify_waiting")
+        expect(desk.locator("#pref-notify_waiting")).not_to_be_checked()
+        screenshot(desk, "desk-day-08-notification-settings")
+        count = len(notes())
+        second = new_page(browser, 1200, 800)
+        customers.append(second)
+        second.goto(f"{assistant.rasa_url}/demo")
+        second.click(LAUNCHER)
+        customer_says(second, "I want to talk to a person")
+        wait_for_bot(second, "connecting you with a person")
+        expect(desk.locator("#queue-badge")).to_have_text("1")  # the queue knows...
+        assert len(notes()) == count  # ...but Ada asked not to be told
+        desk.reload()
+        desk.click("#notify-button")
+        expect(desk.locator("#pref-notify_waiting")).not_to_be_checked()  # kept with her account
+        assert desk.page_errors == []
+    finally:
+        for page in customers:
+            page.context.close()
+        desk.context.close()

@@ -90,3 +90,23 @@ async def test_an_away_agent_is_not_offered_new_conversations_even_with_the_desk
     assert (await _post(client, csrf, "/me/availability", {"available": "yes"})).status_code == 400
     back = await _post(client, csrf, "/me/availability", {"available": True})
     assert back.json()["agent"]["available"] is True and queue.availability(config) is None
+
+
+async def test_each_agent_keeps_their_own_notification_settings(desk):
+    client, admin, bob = desk
+    csrf = await login(client, "bob@example.com")
+    assert (await client.get("/desk/api/me")).json()["agent"]["preferences"] == {
+        "notify_waiting": True,
+        "notify_replies": True,
+        "sound": True,
+    }
+    quiet = await _post(client, csrf, "/me/preferences", {"sound": False})
+    assert quiet.status_code == 200 and quiet.json()["agent"]["preferences"]["sound"] is False
+    assert (await _post(client, csrf, "/me/preferences", {"notify_waiting": False})).json()["agent"]["preferences"] == {
+        "notify_waiting": False,
+        "notify_replies": True,
+        "sound": False,
+    }
+    for bad in ({"volume": 11}, {"sound": "off"}, ["sound"]):
+        assert (await _post(client, csrf, "/me/preferences", bad)).status_code == 400
+    assert auth.set_preferences(admin.id, {}).as_dict()["preferences"]["sound"] is True  # Ada's are her own

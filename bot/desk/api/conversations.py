@@ -1,13 +1,32 @@
 """Conversations, whoever owns them: look at one, write to it, take it over from the bot,
-and the list of recent ones."""
+and the list (searched and filtered: bot/desk/inbox.py)."""
 
 from __future__ import annotations
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from bot.desk.api.web import Resolve, authorised, text
+from bot.desk import inbox
+from bot.desk.api.web import BadRequest, Resolve, authorised, text
 from bot.desk.auth import AgentView
+
+
+def filters_from(request: Request) -> inbox.Filters:
+    args = request.args
+    query = (args.get("q") or "").strip()
+    if len(query) > inbox.MAX_QUERY or any(not ch.isprintable() for ch in query):
+        raise BadRequest(f"Search for at most {inbox.MAX_QUERY} printable characters.")
+    channel = args.get("channel") or None
+    if channel is not None and channel not in inbox.CHANNELS:
+        raise BadRequest(f'"channel" is one of {", ".join(inbox.CHANNELS)}.')
+    status = args.get("status") or "all"
+    if status not in inbox.STATUSES:
+        raise BadRequest(f'"status" is one of {", ".join(inbox.STATUSES)}.')
+    try:
+        limit = min(inbox.MAX_ROWS, max(1, int(args.get("limit") or 50)))
+    except ValueError:
+        raise BadRequest('"limit" must be a whole number.') from None
+    return inbox.Filters(query, channel, status, (args.get("mine") or "") in ("1", "true"), limit)
 
 
 def blueprint(desk: Resolve) -> Blueprint:
@@ -32,7 +51,8 @@ def blueprint(desk: Resolve) -> Blueprint:
 
     @bp.get("/api/conversations")
     @authorised()
-    async def recent_conversations(request: Request, agent: AgentView) -> HTTPResponse:
-        return json({"conversations": await desk(request).recent()})
+    async def conversation_list(request: Request, agent: AgentView) -> HTTPResponse:
+        """?q=&channel=&status=&mine=1&limit=: the conversation list, and the tickets a search found."""
+        return json(await desk(request).inbox(filters_from(request), agent))
 
     return bp

@@ -34,6 +34,13 @@ def blueprint(desk: Resolve) -> Blueprint:
         entry = await desk(request).write(handoff_id, agent, text(request))
         return json({"entry": entry}, status=201)
 
+    @bp.post("/api/handoffs/<handoff_id:int>/typing")
+    @authorised()
+    async def agent_typing(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        """The reply box is being written in (the desk sends this at most every few seconds)."""
+        await desk(request).typing(handoff_id, agent)
+        return json({"ok": True})
+
     @bp.post("/api/handoffs/<handoff_id:int>/notes")
     @authorised()
     async def add_note(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:

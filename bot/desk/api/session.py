@@ -108,4 +108,14 @@ def blueprint(settings: Settings, intake: Intake) -> Blueprint:
         changed = await run_sync(auth.set_away, agent.id, not available)
         return json({"agent": changed.as_dict()})
 
+    @bp.post("/api/me/preferences")
+    @authorised()
+    async def preferences(request: Request, agent: AgentView) -> HTTPResponse:
+        """The agent's notification settings: {"notify_waiting", "notify_replies", "sound"}: true/false."""
+        try:
+            changed = await run_sync(auth.set_preferences, agent.id, body(request))
+        except auth.AuthError as err:
+            return error(str(err), 400)
+        return json({"agent": changed.as_dict()})
+
     return bp

@@ -182,7 +182,10 @@ function createWidget(options) {
   const typing = el("div", "sw-typing");
   typing.hidden = true;
   typing.setAttribute("role", "status");
-  typing.append(el("span"), el("span"), el("span"), el("span", "sw-sr-only", "The assistant is typing…"));
+  const typingLabel = el("span", "sw-sr-only", "The assistant is typing…");
+  const typingName = el("span", "sw-typing-name");
+  typingName.setAttribute("aria-hidden", "true");
+  typing.append(el("span"), el("span"), el("span"), typingName, typingLabel);
   log.appendChild(typing);
 
   const form = el("form", "sw-form");
@@ -234,12 +237,17 @@ function createWidget(options) {
     status.textContent = text || "";
   }
 
-  function setTyping(on) {
+  // The assistant working, or a person from the team writing ("Ann is typing…", for a few seconds).
+  function setTyping(on, agent) {
     clearTimeout(typingTimer);
     typing.hidden = !on;
+    const who = typeof agent === "string" && agent ? agent : null;
+    typingName.textContent = who ? `${who} is typing…` : "";
+    typingLabel.textContent = who ? `${who} is typing…` : "The assistant is typing…";
+    typing.classList.toggle("sw-typing-agent", Boolean(who));
     if (on) {
       log.appendChild(typing); // keep it last
-      typingTimer = setTimeout(() => setTyping(false), 30000); // never spin forever
+      typingTimer = setTimeout(() => setTyping(false), who ? 6000 : 30000); // never spin forever
       scrollToEnd();
     }
   }
@@ -447,7 +455,17 @@ function createWidget(options) {
       close();
     }
   });
+  let typingSentAt = 0;
+  let wasEmpty = true;
   input.addEventListener("input", () => {
+    // Tell the server the customer is typing (a person from the team sees it): when a new message
+    // is started, then every 3 s while they keep typing.
+    const typed = Boolean(input.value.trim());
+    if (typed && confirmed && socket.connected && (wasEmpty || Date.now() - typingSentAt > 3000)) {
+      typingSentAt = Date.now();
+      socket.emit("user_typing", {});
+    }
+    wasEmpty = !typed;
     sendButton.disabled = !input.value.trim();
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
@@ -462,6 +480,7 @@ function createWidget(options) {
     event.preventDefault();
     const text = input.value;
     input.value = "";
+    wasEmpty = true; // the next key starts a new message: say so at once
     input.style.height = "auto";
     sendButton.disabled = true;
     send(text);
@@ -539,7 +558,7 @@ function createWidget(options) {
     if (data && typeof data.text === "string") addMessage("user", { text: data.text }, { id: data.id, ts: data.ts });
   });
 
-  socket.on("typing", (data) => setTyping(Boolean(data && data.typing)));
+  socket.on("typing", (data) => setTyping(Boolean(data && data.typing), data && data.agent));
 
   socket.on("team_status", showTeamStatus);
   setInterval(askTeamStatus, 60000); // while open: whether a person can answer changes during the day

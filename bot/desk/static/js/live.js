@@ -2,10 +2,11 @@
 
 import { $ } from "./dom.js";
 import { API, api } from "./api.js";
+import { notifyFor } from "./notify.js";
 import { loadQueue, scheduleQueue } from "./queue_feed.js";
 import { endSession, state } from "./state.js";
 
-const EVENT_TYPES = ["queue", "queue_changed", "message", "note"];
+const EVENT_TYPES = ["queue", "queue_changed", "message", "note", "typing"];
 
 function setConnection(kind, text) {
   const status = $("connection-status");
@@ -75,6 +76,7 @@ async function retry() {
 
 function dispatch(event) {
   if (event.type === "queue" || event.type === "queue_changed") scheduleQueue();
+  notifyFor(event);
   if (state.view && state.view.onEvent) state.view.onEvent(event);
 }
 

@@ -4,6 +4,7 @@ import { $, showError, toast } from "./dom.js";
 import { API, api, setCsrfToken } from "./api.js";
 import { initials } from "./format.js";
 import { connectEvents, disconnectEvents } from "./live.js";
+import { initNotificationSettings } from "./notify.js";
 import { loadQueue } from "./queue_feed.js";
 import { route, stopView } from "./router.js";
 import { onSessionEnd, state } from "./state.js";
@@ -112,6 +113,7 @@ export function initSession() {
   $("login-form").addEventListener("submit", submitLogin);
   $("logout-button").addEventListener("click", logOut);
   $("availability-toggle").addEventListener("click", toggleAvailability);
+  initNotificationSettings();
 }
 
 /** On page load: resume the session the cookie holds, or show the sign-in form. */

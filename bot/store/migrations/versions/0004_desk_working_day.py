@@ -2,8 +2,10 @@
 
 `ticket_messages.emailed_to` / `email_error`: where an agent's answer was emailed, or why it
 could not be (the chat delivery keeps its own `delivered` / `delivery_error`).
-`agents.away`: the agent's own available/away switch (the queue offers work only to available ones).
+`agents.away`: the agent's own available/away switch (the queue offers work only to available ones);
+`agents.preferences`: their notification settings.
 `canned_replies`: the desk's canned replies, shared (owner_id NULL) or an agent's own.
+`conversations.customer_name` … `last_customer_ts`: what the desk's conversation list shows.
 
 Revision ID: 0004
 Revises: 0003
@@ -25,8 +27,22 @@ TICKET_MESSAGE_COLUMNS = (
     ("email_error", lambda: sa.Column("email_error", sa.Text(), nullable=True)),
 )
 
-AGENT_COLUMNS = (("away", lambda: sa.Column("away", sa.Boolean(), nullable=False, server_default=sa.false())),)
-NEW_COLUMNS = {"ticket_messages": TICKET_MESSAGE_COLUMNS, "agents": AGENT_COLUMNS}
+CONVERSATION_COLUMNS = (
+    ("customer_name", lambda: sa.Column("customer_name", sa.String(length=200), nullable=True)),
+    ("customer_email", lambda: sa.Column("customer_email", sa.String(length=254), nullable=True)),
+    ("last_message", lambda: sa.Column("last_message", sa.String(length=200), nullable=True)),
+    ("last_message_from", lambda: sa.Column("last_message_from", sa.String(length=10), nullable=True)),
+    ("last_customer_ts", lambda: sa.Column("last_customer_ts", sa.Float(), nullable=True)),
+)
+AGENT_COLUMNS = (
+    ("away", lambda: sa.Column("away", sa.Boolean(), nullable=False, server_default=sa.false())),
+    ("preferences", lambda: sa.Column("preferences", sa.Text(), nullable=True)),
+)
+NEW_COLUMNS = {
+    "ticket_messages": TICKET_MESSAGE_COLUMNS,
+    "agents": AGENT_COLUMNS,
+    "conversations": CONVERSATION_COLUMNS,
+}
 
 
 def _columns(table: str) -> set:

@@ -55,15 +55,25 @@ export function createCannedPicker(textarea, values) {
   textarea.setAttribute("aria-autocomplete", "list");
   textarea.setAttribute("aria-controls", "canned-list");
 
-  async function load() {
-    if (replies === null) {
-      try {
-        replies = (await api("GET", "/canned")).replies || [];
-      } catch (err) {
-        replies = [];
-      }
-    }
-    return replies;
+  let loading = null;
+  function load() {
+    // One request however many keys are typed while it runs.
+    if (replies !== null) return Promise.resolve(replies);
+    loading =
+      loading ||
+      api("GET", "/canned")
+        .then((data) => (replies = data.replies || []))
+        .catch(() => [])
+        .finally(() => (loading = null));
+    return loading;
+  }
+
+  /** The "/shortcut" right before the caret now, as {start, end, query}, or null. */
+  function typedToken() {
+    const before = textarea.value.slice(0, textarea.selectionStart);
+    const match = before.match(TOKEN);
+    if (!match) return null;
+    return { start: before.length - match[2].length - 1, end: textarea.selectionStart, query: match[2] };
   }
 
   function close() {
@@ -107,8 +117,9 @@ export function createCannedPicker(textarea, values) {
   function choose(reply) {
     const text = expand(reply.text, values());
     const value = textarea.value;
-    const start = token ? token.start : textarea.selectionStart;
-    const end = token ? token.end : textarea.selectionEnd;
+    const range = token ? typedToken() : null; // what is typed now, not when the list opened
+    const start = range ? range.start : textarea.selectionStart;
+    const end = range ? range.end : textarea.selectionEnd;
     textarea.value = value.slice(0, start) + text + value.slice(end);
     const caret = start + text.length;
     textarea.setSelectionRange(caret, caret);
@@ -119,6 +130,12 @@ export function createCannedPicker(textarea, values) {
 
   async function openFor(query, range) {
     const all = await load();
+    if (range) {
+      const now = typedToken(); // more keys may have come while the list loaded
+      if (!now) return close();
+      query = now.query;
+      range = now;
+    }
     const q = query.toLowerCase();
     shown = all.filter((r) => r.shortcut.startsWith(q) || (q && r.title.toLowerCase().includes(q))).slice(0, 8);
     active = 0;
@@ -127,14 +144,12 @@ export function createCannedPicker(textarea, values) {
   }
 
   textarea.addEventListener("input", () => {
-    const before = textarea.value.slice(0, textarea.selectionStart);
-    const match = before.match(TOKEN);
-    if (!match) {
+    const typed = typedToken();
+    if (!typed) {
       if (token) close();
       return;
     }
-    const start = before.length - match[2].length - 1;
-    openFor(match[2], { start, end: textarea.selectionStart });
+    openFor(typed.query, typed);
   });
   textarea.addEventListener("blur", () => setTimeout(close, 150));
   button.addEventListener("click", () => {

@@ -54,6 +54,15 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry, placehold
     }
   }
 
+  // The customer sees "<name> is typing…" (widget, Telegram) while the owner writes: every 3 s at most.
+  let typingSentAt = 0;
+  replyText.addEventListener("input", () => {
+    const h0 = handoff();
+    if (!h0 || !mine() || !replyText.value.trim() || Date.now() - typingSentAt < 3000) return;
+    typingSentAt = Date.now();
+    api("POST", `/handoffs/${h0.id}/typing`).catch(() => {});
+  });
+
   replyClaim.addEventListener("click", () => onClaim(replyClaim));
   replyForm.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,10 +1,29 @@
-// The recent-conversations view: the last conversations with the assistant, who owns each, and Take over.
+// The conversations view: every customer's latest conversation on one line (who, channel, last
+// message, status, agent, how long they have been waiting), with search over transcripts and
+// tickets, filters (channel, status, mine), and Take over for the ones the assistant has.
 
 import { $, add, debounce, errorBox, fill, h, pageHeader, showError, tableHead } from "../dom.js";
 import { act, api, getForView } from "../api.js";
-import { ownerBadge } from "../badges.js";
-import { ago, fmtFull } from "../format.js";
+import { badge, channelBadge, ownerBadge, ticketKind } from "../badges.js";
+import { ago, fmtFull, ticking } from "../format.js";
 import { current, state } from "../state.js";
+
+const STATUS_OPTIONS = [
+  ["all", "Any status"],
+  ["waiting", "Waiting for a person"],
+  ["with_agent", "With an agent"],
+  ["bot", "With the assistant"],
+  ["ticket", "Has a ticket"],
+];
+const CHANNEL_OPTIONS = [
+  ["", "All channels"],
+  ["webchat", "Website"],
+  ["slack", "Slack"],
+  ["telegram", "Telegram"],
+  ["rest", "REST"],
+];
+const FROM = { customer: "Customer", bot: "Assistant", agent: "Agent" };
+const OWNER = { waiting: "queue", with_agent: "agent", bot: "bot", ticket: "bot" };
 
 function takeoverButton(row, seq, error) {
   return h(
@@ -13,7 +32,7 @@ function takeoverButton(row, seq, error) {
       type: "button",
       class: "btn btn-primary btn-sm",
       "data-testid": "takeover",
-      "aria-label": `Take over conversation ${row.sender_id}`,
+      "aria-label": `Take over conversation with ${row.customer_name || row.customer_email || row.sender_id}`,
       dataset: { focusKey: `take-${row.sender_id}` },
       onclick: async (event) => {
         const done = await act(event.currentTarget, error, () =>
@@ -26,58 +45,159 @@ function takeoverButton(row, seq, error) {
   );
 }
 
-function conversationRow(row, open, seq, error) {
-  const link = open ? `#/handoff/${open.id}` : `#/conversation/${encodeURIComponent(row.sender_id)}`;
+function whoCell(row) {
+  const name = row.customer_name || row.customer_email || "Unknown visitor";
+  return h(
+    "td",
+    {},
+    h("div", { class: "strong" }, name),
+    row.customer_name && row.customer_email ? h("div", { class: "small muted" }, row.customer_email) : null,
+    h("div", { class: "small muted mono" }, row.sender_id),
+  );
+}
+
+function conversationRow(row, seq, error) {
+  const link = row.handoff_id ? `#/handoff/${row.handoff_id}` : `#/conversation/${encodeURIComponent(row.sender_id)}`;
+  const owner = OWNER[row.status] || "bot";
   return h(
     "tr",
-    { "data-testid": "conversation-row", dataset: { senderId: row.sender_id, owner: row.owner } },
-    h("td", { class: "mono" }, row.sender_id),
+    {
+      "data-testid": "conversation-row",
+      dataset: { senderId: row.sender_id, owner, status: row.status },
+      class: row.status === "waiting" ? "row-priority" : "",
+    },
+    whoCell(row),
+    h("td", {}, channelBadge(row.channel)),
+    h(
+      "td",
+      { class: "last-message" },
+      row.last_message
+        ? [h("span", { class: "small muted" }, `${FROM[row.last_message_from] || ""}: `), row.last_message]
+        : h("span", { class: "muted" }, "—"),
+    ),
+    h(
+      "td",
+      {},
+      ownerBadge(owner, row.agent_name),
+      row.ticket_reference ? [" ", h("a", { href: `#/tickets/${encodeURIComponent(row.ticket_reference)}` }, row.ticket_reference)] : null,
+    ),
+    h(
+      "td",
+      { "data-testid": "conversation-waiting" },
+      row.waiting_seconds !== null && row.waiting_seconds !== undefined
+        ? ticking(Date.now() - row.waiting_seconds * 1000, row.waiting_seconds > 300 ? "late" : "")
+        : h("span", { class: "muted" }, "—"),
+    ),
     h("td", { title: fmtFull(row.last_active) }, ago(row.last_active)),
-    h("td", {}, ownerBadge(row.owner, open && open.agent_name)),
     h(
       "td",
       { class: "actions" },
       h("a", { class: "btn btn-ghost btn-sm", href: link, dataset: { focusKey: `open-${row.sender_id}` } }, "Open"),
-      row.owner === "bot" ? takeoverButton(row, seq, error) : null,
+      owner === "bot" ? takeoverButton(row, seq, error) : null,
     ),
   );
 }
 
+function ticketRow(t) {
+  return h(
+    "li",
+    { "data-testid": "search-ticket" },
+    h("a", { href: `#/tickets/${encodeURIComponent(t.reference)}`, class: "strong" }, t.reference),
+    " ",
+    badge(t.status, ticketKind(t.status)),
+    " ",
+    t.subject,
+    t.email ? h("span", { class: "small muted" }, ` · ${t.email}`) : null,
+  );
+}
+
+function select(id, label, options, value) {
+  return [
+    h("label", { for: id, class: "sr-only" }, label),
+    h("select", { id }, options.map(([v, text]) => h("option", { value: v, selected: v === value }, text))),
+  ];
+}
+
 export function conversationsView() {
   const seq = state.viewSeq;
+  const filters = state.conversationFilters || (state.conversationFilters = { q: "", channel: "", status: "all", mine: false });
   const box = h("div", { id: "conversations-body" });
+  const ticketsBox = h("div", { id: "conversations-tickets" });
   const error = errorBox("conversations-error");
+  const search = h("input", {
+    id: "conversations-search",
+    type: "search",
+    value: filters.q,
+    maxlength: "100",
+    placeholder: "Search names, emails, messages and tickets",
+    autocomplete: "off",
+  });
+  const mine = h("input", { id: "conversations-mine", type: "checkbox", checked: filters.mine });
+  const form = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": "Search and filter conversations", onsubmit: (event) => event.preventDefault() },
+    h("label", { for: "conversations-search", class: "sr-only" }, "Search conversations"),
+    search,
+    select("conversations-channel", "Channel", CHANNEL_OPTIONS, filters.channel),
+    select("conversations-status", "Status", STATUS_OPTIONS, filters.status),
+    h("label", { for: "conversations-mine", class: "checkbox-inline" }, mine, " Mine"),
+  );
   add(
     $("view"),
-    pageHeader("Recent conversations"),
-    h("p", { class: "muted" }, "The last 50 conversations with the assistant. Take one over to answer the customer yourself."),
+    pageHeader("Conversations"),
+    h("p", { class: "muted" }, "Every customer's latest conversation. Take one over to answer the customer yourself."),
+    form,
     error,
     h("section", { class: "card" }, box),
+    ticketsBox,
   );
 
   async function load() {
-    const data = await getForView(seq, error, "/conversations");
+    const params = new URLSearchParams();
+    if (filters.q) params.set("q", filters.q);
+    if (filters.channel) params.set("channel", filters.channel);
+    if (filters.status !== "all") params.set("status", filters.status);
+    if (filters.mine) params.set("mine", "1");
+    const data = await getForView(seq, error, `/conversations?${params}`);
     if (!data) return;
     showError(error, "");
     const rows = data.conversations || [];
-    if (!rows.length) {
-      fill(box, h("p", { class: "empty" }, "No conversations yet."));
-      return;
-    }
-    // A conversation with an open handoff opens the handoff.
-    const openByConversation = new Map(((state.queue && state.queue.handoffs) || []).map((x) => [x.sender_id, x]));
     fill(
       box,
-      h(
-        "table",
-        { class: "table", id: "conversations-table" },
-        tableHead(["Conversation", "Last active", "Owner"], true),
-        h("tbody", {}, rows.map((row) => conversationRow(row, openByConversation.get(row.sender_id), seq, error))),
-      ),
+      rows.length
+        ? h(
+            "table",
+            { class: "table", id: "conversations-table" },
+            tableHead(["Customer", "Channel", "Last message", "Status", "Waiting", "Last active"], true),
+            h("tbody", {}, rows.map((row) => conversationRow(row, seq, error))),
+          )
+        : h("p", { class: "empty" }, filters.q || filters.channel || filters.status !== "all" || filters.mine ? "No conversation matches." : "No conversations yet."),
+    );
+    const tickets = data.tickets || [];
+    fill(
+      ticketsBox,
+      filters.q
+        ? h(
+            "section",
+            { class: "card" },
+            h("h2", {}, `Tickets matching “${filters.q}” (${tickets.length})`),
+            tickets.length ? h("ul", { class: "plain-list" }, tickets.map(ticketRow)) : h("p", { class: "empty" }, "No ticket matches."),
+          )
+        : null,
     );
   }
 
   const reload = debounce(load, 300);
+  search.addEventListener("input", () => {
+    filters.q = search.value.trim();
+    reload();
+  });
+  form.addEventListener("change", () => {
+    filters.channel = $("conversations-channel").value;
+    filters.status = $("conversations-status").value;
+    filters.mine = mine.checked;
+    load();
+  });
   load();
   const timer = setInterval(() => {
     if (!document.hidden) load();

@@ -68,6 +68,15 @@ export function handoffView({ handoffId, senderId }) {
     placeholders: () => placeholderValues(data && data.context, handoff()),
   });
   const contextBox = h("div", { id: "context-panel-body" });
+  // "The customer is typing…" under the transcript, for a few seconds after the widget says so.
+  const customerTyping = h("p", { id: "customer-typing", class: "typing-line small muted", role: "status", hidden: true });
+  let typingTimer = null;
+  function showCustomerTyping() {
+    customerTyping.textContent = `${customerLabel(handoff(), data && data.context)} is typing…`;
+    customerTyping.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => (customerTyping.hidden = true), 6000);
+  }
   const notes = createNotes({ seq, handoff, onAdded: appendNote });
 
   add(
@@ -87,6 +96,7 @@ export function handoffView({ handoffId, senderId }) {
         actionError,
         handback.panel,
         transcript.box,
+        customerTyping,
         composer.form,
       ),
       h(
@@ -182,7 +192,10 @@ export function handoffView({ handoffId, senderId }) {
   function onEvent(event) {
     if (!current(seq)) return;
     const about = concerns(event, handoff(), sender());
-    if (event.type === "message" && about) {
+    if (event.type === "typing" && about && event.who === "customer") {
+      showCustomerTyping();
+    } else if (event.type === "message" && about) {
+      if (event.entry && event.entry.who === "customer") customerTyping.hidden = true;
       appendEntry(event.entry);
       reload();
     } else if (event.type === "note" && about) {
@@ -210,6 +223,7 @@ export function handoffView({ handoffId, senderId }) {
   return {
     stop: () => {
       clearInterval(polling);
+      clearTimeout(typingTimer);
       reload.cancel();
     },
     refresh: load,
