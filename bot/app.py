@@ -37,6 +37,8 @@ from bot.analytics.recorder import ConversationRecorder
 from bot.desk import api as desk_api
 from bot.desk.events import EventBus
 from bot.desk.relay import RedisRelay
+from bot.desk.service import build_desk_service
+from bot.desk.slack_threads import SlackThreads
 from bot.endpoints import build_endpoints
 from bot.handoff import queue as handoff_queue
 from bot.handoff.background import BackgroundLoop, SlackAlerts
@@ -189,7 +191,15 @@ async def start_handoff(
     app.ctx.handoff = runtime
     if runtime.bus.relay is not None:
         runtime.bus.relay.start(runtime.bus.deliver)
-    app.ctx.handoff_loop = BackgroundLoop(runtime, settings.handoff, SlackAlerts.from_settings(settings))
+    alerts = SlackAlerts.from_settings(settings)
+    if alerts is not None:  # agents can answer in each alert's thread (bot/desk/slack_threads.py)
+        threads = SlackThreads(alerts.client, lambda: build_desk_service(app))
+        runtime.mirror = threads
+        for channel in app.ctx.input_channels:
+            if isinstance(channel, slack.SlackInput):
+                channel.agent_thread = threads.agent_reply
+                channel.agent_thread_action = threads.agent_action
+    app.ctx.handoff_loop = BackgroundLoop(runtime, settings.handoff, alerts)
     app.ctx.handoff_loop.start()
 
 

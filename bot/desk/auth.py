@@ -212,6 +212,17 @@ def set_away(agent_id: int, away: bool) -> AgentView:
         return _view(agent)
 
 
+def active_agent_by_email(email: Optional[str]) -> Optional[AgentView]:
+    """The enabled agent with this (verified) email, e.g. the one Slack says a user has."""
+    if not email:
+        return None
+    with session_scope() as session:
+        agent = session.execute(
+            select(Agent).where(func.lower(Agent.email) == normalize_email(email))
+        ).scalar_one_or_none()
+        return _view(agent) if agent is not None and agent.active else None
+
+
 def list_agents() -> List[AgentView]:
     with session_scope() as session:
         return [_view(a) for a in session.execute(select(Agent).order_by(Agent.name)).scalars()]

@@ -10,12 +10,14 @@ email); a ticket that matches brings its conversation.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Set
 
 from sqlalchemy import func, or_, select
 
+from bot.store import labels
 from bot.store.conversations import Conversation
 from bot.store.db import session_scope
 from bot.store.handoff import OPEN_STATUSES, Agent, Handoff, HandoffStatus
@@ -34,6 +36,7 @@ class Filters:
     status: str = "all"
     mine: bool = False
     limit: int = 50
+    label: Optional[str] = None
 
 
 def like_pattern(query: str) -> str:
@@ -59,7 +62,7 @@ def ticket_matches(query: str, limit: int = 50) -> List[Dict[str, Any]]:
             .order_by(Ticket.updated_at.desc())
             .limit(limit)
         ).scalars()
-        return [
+        found = [
             {
                 "reference": t.reference,
                 "subject": t.subject,
@@ -71,6 +74,8 @@ def ticket_matches(query: str, limit: int = 50) -> List[Dict[str, Any]]:
             }
             for t in rows
         ]
+    tagged = labels.labels_of("ticket", [t["reference"] for t in found])
+    return [{**t, "labels": tagged.get(t["reference"], [])} for t in found]
 
 
 def _open_handoffs(session: Any) -> Dict[str, Any]:
@@ -92,6 +97,8 @@ def conversations(filters: Filters, agent_id: int, matching_senders: Optional[Se
         query = select(Conversation.__table__).order_by(c.last_activity_ts.desc())
         if filters.channel:
             query = query.where(c.channel == filters.channel)
+        if filters.label:
+            query = query.where(c.sender_id.in_(labels.targets_with("conversation", filters.label) or [""]))
         if filters.query:
             pattern = like_pattern(filters.query.lower())
             found = or_(
@@ -126,7 +133,10 @@ def conversations(filters: Filters, agent_id: int, matching_senders: Optional[Se
             out.append(_line(row, handoffs.get(row["sender_id"]), now))
             if len(out) >= filters.limit:
                 break
-        return out
+    tagged = labels.labels_of("conversation", [row["sender_id"] for row in out])
+    for row in out:
+        row["labels"] = tagged.get(row["sender_id"], [])
+    return out
 
 
 def _line(row: Any, handoff: Optional[Any], now: float) -> Dict[str, Any]:
@@ -137,7 +147,8 @@ def _line(row: Any, handoff: Optional[Any], now: float) -> Dict[str, Any]:
         status = "ticket"
     waiting_since = None
     if handoff is not None and handoff[2] == HandoffStatus.queued:
-        waiting_since = handoff[4].timestamp() if handoff[4] is not None else row["last_customer_ts"]
+        created = handoff[4]  # naive UTC, as every stored datetime
+        waiting_since = created.replace(tzinfo=dt.UTC).timestamp() if created else row["last_customer_ts"]
     elif row["last_message_from"] == "customer" and handoff is not None:
         waiting_since = row["last_customer_ts"]  # a person owns it and the customer wrote last
     return {

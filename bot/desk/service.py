@@ -20,6 +20,7 @@ from bot.handoff.errors import HandoffNotFound, WrongState
 from bot.handoff.records import HandoffView
 from bot.handoff.texts import ticket_answer_mail
 from bot.mail import Mailer, MailError
+from bot.store import labels
 from bot.store import tickets as ticket_store
 from bot.store.db import run_sync
 from bot.store.handoff import HandoffStatus
@@ -93,6 +94,7 @@ class DeskService:
             "transcript": context.transcript_entries(events),
             "context": package,
             "notes": await run_sync(notes.notes, ids),
+            "labels": (await run_sync(labels.labels_of, "conversation", [sender_id])).get(sender_id, []),
         }
 
     async def inbox(self, filters: inbox.Filters, agent: AgentView) -> Dict[str, Any]:
@@ -152,10 +154,11 @@ class DeskService:
 
     # ---- writing -------------------------------------------------------------------------
 
-    async def write(self, handoff_id: int, agent: AgentView, text: str) -> Dict[str, Any]:
-        """An agent's message to the customer of a handoff they own."""
+    async def write(self, handoff_id: int, agent: AgentView, text: str, mirror: bool = True) -> Dict[str, Any]:
+        """An agent's message to the customer of a handoff they own (`mirror=False`: it was
+        written in the conversation's Slack thread, which need not show it again)."""
         handoff = await run_sync(ownership.require_owner, handoff_id, agent.id)
-        return await self.handoff.agent_message(handoff, author(agent), text)
+        return await self.handoff.agent_message(handoff, author(agent), text, mirror=mirror)
 
     async def typing(self, handoff_id: int, agent: AgentView) -> None:
         """The owner is writing a reply: the customer sees "Ann is typing…" where the channel can show it."""

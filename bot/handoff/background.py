@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from bot.handoff import queue
 from bot.handoff.records import HandoffView
@@ -50,6 +50,9 @@ class SlackAlerts:
         return cls(channel, settings.slack.bot_token, settings.slack.api_url, f"{settings.base_url}/desk")
 
     async def post(self, handoff: HandoffView, repeat: int) -> None:
+        """The first alert starts a thread (agents can answer the customer in it: bot/desk/
+        slack_threads.py) with the context and how to answer; reminders go into that thread,
+        also shown in the channel."""
         from channels.slack.convert import escape_mrkdwn
 
         link = f"{self.desk_url}#/handoff/{handoff.id}"
@@ -64,7 +67,46 @@ class SlackAlerts:
             + f".\n*Why:* {escape_mrkdwn(handoff.reason_text)}\n*Summary:* {escape_mrkdwn(handoff.summary or '-')}"
             + f"\n<{link}|Open in the desk>"
         )
-        await self.client.chat_postMessage(channel=self.channel, text=text, unfurl_links=False)
+        if repeat and handoff.slack_channel and handoff.slack_thread_ts:
+            await self.client.chat_postMessage(
+                channel=handoff.slack_channel,
+                thread_ts=handoff.slack_thread_ts,
+                text=text,
+                reply_broadcast=True,
+                unfurl_links=False,
+            )
+            return
+        posted = await self.client.chat_postMessage(channel=self.channel, text=text, unfurl_links=False) or {}
+        channel, ts = posted.get("channel"), posted.get("ts")
+        if channel and ts and await run_sync(queue.set_slack_thread, handoff.id, channel, ts):
+            await self.client.chat_postMessage(
+                channel=channel, thread_ts=ts, text=THREAD_HELP, blocks=thread_help_blocks(handoff.id)
+            )
+
+
+THREAD_HELP = (
+    "Answer the customer right here: your first reply in this thread claims the conversation (if nobody "
+    "has), and reaches them on their own channel. Their messages appear here too. Type `handback` (or "
+    "press the button) when you are done, and the assistant takes over again."
+)
+HANDBACK_ACTION = "handoff_handback"  # the Slack channel's input knows it by this name too
+
+
+def thread_help_blocks(handoff_id: int) -> List[Dict[str, Any]]:
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": THREAD_HELP}},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Hand back to the assistant"},
+                    "action_id": HANDBACK_ACTION,
+                    "value": str(handoff_id),
+                }
+            ],
+        },
+    ]
 
 
 class BackgroundLoop:

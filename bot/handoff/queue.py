@@ -235,3 +235,31 @@ def history_for(sender_id: str, email: Optional[str] = None, limit: int = 10) ->
         )
         rows = session.execute(stmt.order_by(Handoff.id.desc()).limit(limit)).scalars().all()
         return [view_of(r) for r in rows]
+
+
+# ---- the alert's thread in the agents' Slack channel --------------------------------------
+
+
+def set_slack_thread(handoff_id: int, channel: str, thread_ts: str) -> bool:
+    """Remember where a handoff's alert thread is (the first alert only)."""
+    return update_if(
+        handoff_id,
+        Handoff.slack_thread_ts.is_(None),
+        {"slack_channel": channel[:40], "slack_thread_ts": thread_ts[:40]},
+    )
+
+
+def slack_thread(handoff_id: int) -> Optional[Tuple[str, str]]:
+    with session_scope() as session:
+        row = session.execute(
+            select(Handoff.slack_channel, Handoff.slack_thread_ts).where(Handoff.id == handoff_id)
+        ).first()
+    return (row[0], row[1]) if row and row[1] else None
+
+
+def handoff_for_slack_thread(channel: str, thread_ts: str) -> Optional[HandoffView]:
+    with session_scope() as session:
+        row = session.execute(
+            select(Handoff).where(Handoff.slack_channel == channel, Handoff.slack_thread_ts == thread_ts)
+        ).scalar_one_or_none()
+        return view_of(row) if row is not None else None

@@ -42,6 +42,8 @@ class HandoffView:
     claimed_at: Optional[dt.datetime]
     closed_at: Optional[dt.datetime]
     alerts_sent: int
+    slack_channel: Optional[str] = None  # the alert's thread in the agents' Slack channel
+    slack_thread_ts: Optional[str] = None
 
     @property
     def is_open(self) -> bool:
@@ -80,6 +82,8 @@ def view_of(h: Handoff) -> HandoffView:
         claimed_at=h.claimed_at,
         closed_at=h.closed_at,
         alerts_sent=h.alerts_sent,
+        slack_channel=h.slack_channel,
+        slack_thread_ts=h.slack_thread_ts,
     )
 
 

@@ -61,6 +61,9 @@ class HandoffRuntime:
         self._last_queue_reply: Dict[str, float] = {}
         # The tracker each bot turn saved, so the triggers need not load it again.
         self._saved: OrderedDict[str, Any] = OrderedDict()
+        # Where else the conversation is shown while a person has it (the agents' Slack thread:
+        # bot/desk/slack_threads.py); set by the root when Slack alerts are on.
+        self.mirror: Optional[Any] = None
 
     @property
     def agent(self) -> Any:
@@ -153,6 +156,7 @@ class HandoffRuntime:
             await self.agent.tracker_store.save(tracker)
         entry = Entry("customer", message.text or "", time.time()).as_dict()
         self.bus.publish("message", handoff_id=handoff.id, sender_id=message.sender_id, entry=entry)
+        await self._mirror("customer_said", handoff, message.text or "")
 
         if handoff.status == HandoffStatus.queued.value:
             if intent in STOP_WAITING or (message.text or "").strip() == "/stop_waiting":
@@ -200,6 +204,14 @@ class HandoffRuntime:
 
     # ---- agents --------------------------------------------------------------------------
 
+    async def _mirror(self, what: str, handoff: HandoffView, *args: Any) -> None:
+        if self.mirror is None:
+            return
+        try:
+            await getattr(self.mirror, what)(handoff, *args)
+        except Exception:  # noqa: BLE001 - a copy of the conversation; the desk has it all
+            logger.warning("handoff: could not mirror %s of handoff %s", what, handoff.id, exc_info=True)
+
     async def claimed(self, handoff: HandoffView, agent_name: str) -> None:
         await self.delivery.send(
             handoff.sender_id,
@@ -207,15 +219,20 @@ class HandoffRuntime:
             f"{agent_name} from our support team has joined the conversation and can see everything so far.",
         )
         self.bus.publish("queue", handoff=handoff.as_dict())
+        await self._mirror("claimed", handoff, agent_name)
 
     async def took_over(self, handoff: HandoffView, agent_name: str) -> None:
         await self.delivery.append_events(handoff.sender_id, [ConversationPaused()])
         await self.claimed(handoff, agent_name)
 
-    async def agent_message(self, handoff: HandoffView, agent: Dict[str, Any], text: str) -> Dict[str, Any]:
+    async def agent_message(
+        self, handoff: HandoffView, agent: Dict[str, Any], text: str, mirror: bool = True
+    ) -> Dict[str, Any]:
         event = await self.delivery.send(handoff.sender_id, handoff.channel, text, author=agent, strict=True)
         entry = Entry("agent", text, event.timestamp, agent=agent["name"]).as_dict()
         self.bus.publish("message", handoff_id=handoff.id, sender_id=handoff.sender_id, entry=entry)
+        if mirror:
+            await self._mirror("agent_said", handoff, agent["name"], text)
         return entry
 
     async def agent_typing(self, handoff: HandoffView, agent_name: str) -> None:
@@ -239,6 +256,7 @@ class HandoffRuntime:
         """Resume the bot and let it know: it asks whether anything else is needed."""
         await self._resume(handoff, "action_handed_back", {"handoff_agent_name": agent_name})
         self.bus.publish("queue", handoff=handoff.as_dict())
+        await self._mirror("handed_back", handoff, agent_name)
 
     async def stop_waiting(self, handoff: HandoffView, output: Optional[OutputChannel] = None) -> None:
         closed = await run_sync(ownership.close, handoff.id, HandoffStatus.abandoned)

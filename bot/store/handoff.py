@@ -87,6 +87,9 @@ class Handoff(Base):
     last_alert_at = Column(DateTime)
     last_queue_update_position = Column(Integer)  # what the customer was last told
     last_queue_update_at = Column(DateTime)  # and when
+    # The alert's thread in the agents' Slack channel, where agents can answer too (bot/desk/slack_threads.py).
+    slack_channel = Column(String(40))
+    slack_thread_ts = Column(String(40))
 
     agent = relationship("Agent")
 

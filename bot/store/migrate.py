@@ -43,6 +43,7 @@ MODEL_MODULES = (
     "bot.store.lookup_guard",
     "bot.store.conversations",
     "bot.store.canned",
+    "bot.store.labels",
 )
 
 

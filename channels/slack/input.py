@@ -43,6 +43,7 @@ from channels.slack.socket_mode import SocketMode
 logger = logging.getLogger("channels.slack")
 
 START_TEXT = "/greet"  # what a bare @-mention (no words) tells the assistant
+HANDBACK_ACTION = "handoff_handback"  # the button in a handoff's alert thread (bot/handoff/background.py)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class SlackInput(PlatformInput):
     ) -> None:
         self.config = config
         self.intake = intake
+        # Agents answering in the thread of a handoff alert (channel, thread_ts, user, text) ->
+        # handled? and its hand-back button: set by the composition root (bot/desk/slack_threads.py).
+        self.agent_thread: Optional[Callable[[str, str, str, str], Awaitable[bool]]] = None
+        self.agent_thread_action: Optional[Callable[[str, str, str, str], Awaitable[Any]]] = None
         # Whether a channel thread is a conversation a person (agent) is in: supplied by the
         # composition root (the handoff queue), so the channel never imports the handoff.
         self.thread_has_person = thread_has_person
@@ -160,6 +165,8 @@ class SlackInput(PlatformInput):
             bot_user = context.get("bot_user_id")
             if not thread_ts or (bot_user and f"<@{bot_user}>" in (event.get("text") or "")):
                 return
+            if self.agent_thread is not None and await self.agent_thread(channel, thread_ts, event["user"], text):
+                return  # an agent answering a customer in a handoff's alert thread
             sender_id = sender_id_for(team, channel, thread_ts)
             if not await self._thread_is_ours(sender_id):
                 return
@@ -199,6 +206,17 @@ class SlackInput(PlatformInput):
         async def button(ack: Callable[[], Awaitable[Any]], body: Dict[str, Any], action: Dict[str, Any]) -> None:
             await ack()
             self._accept_click(body, action)
+
+        @self.bolt.action(HANDBACK_ACTION)
+        async def handback(ack: Callable[[], Awaitable[Any]], body: Dict[str, Any], action: Dict[str, Any]) -> None:
+            await ack()
+            container = body.get("container") or {}
+            channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+            message = body.get("message") or {}
+            thread_ts = message.get("thread_ts") or container.get("thread_ts")
+            user = (body.get("user") or {}).get("id")
+            if self.agent_thread_action is not None and channel and thread_ts and user:
+                await self.agent_thread_action(channel, thread_ts, user, "handback")
 
         # Anything else the app is subscribed to is acknowledged and dropped: an unhandled
         # request would get a 404, and Slack retries those and may disable the subscription.

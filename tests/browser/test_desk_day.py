@@ -151,7 +151,11 @@ def test_a_morning_with_canned_replies_the_away_switch_and_an_order_card(desk, c
     assert serious_a11y_violations(customer, WIDGET) == []
     screenshot(customer, "desk-day-04-agent-reply-in-widget")
 
-    # The conversation list: who, channel, last message, status; search and filters.
+    # A label on the conversation, then the list: who, channel, last message, status, labels;
+    # search and filters.
+    desk.fill("#labels-conversation-input", "Refund")
+    desk.press("#labels-conversation-input", "Enter")
+    expect(desk.locator('[data-testid="conversation-labels"] [data-testid="label"]')).to_have_text(["refund×"])
     desk.click("#nav-conversations")
     row = desk.locator(f'[data-testid="conversation-row"][data-sender-id="{sender}"]')
     expect(row).to_contain_text("alice@example.com")
@@ -167,6 +171,9 @@ def test_a_morning_with_canned_replies_the_away_switch_and_an_order_card(desk, c
     expect(desk.locator('[data-testid="conversation-row"]')).to_have_count(0)
     desk.select_option("#conversations-status", "with_agent")
     expect(row).to_be_visible()
+    expect(row.locator('[data-testid="label"]')).to_have_text(["refund"])
+    desk.select_option("#conversations-label", "refund")
+    expect(desk.locator('[data-testid="conversation-row"]')).to_have_count(1)
     assert serious_a11y_violations(desk) == []
     screenshot(desk, "desk-day-07-conversation-list")
 

@@ -47,7 +47,7 @@ class FakeRuntime:
     async def hand_back(self, handoff, agent_name: str) -> None:
         self.calls.append(("hand_back", handoff.sender_id, agent_name))
 
-    async def agent_message(self, handoff, author: Dict[str, Any], text: str) -> Dict[str, Any]:
+    async def agent_message(self, handoff, author: Dict[str, Any], text: str, mirror: bool = True) -> Dict[str, Any]:
         self.calls.append(("agent_message", handoff.sender_id, text))
         return {"who": "agent", "text": text, "agent": author["name"]}
 

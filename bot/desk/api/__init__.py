@@ -1,6 +1,6 @@
 """The desk's HTTP API and pages, mounted on the Rasa server under /desk.
 
-One blueprint per area (session, handoffs, conversations, tickets, admin, canned replies, analytics, live), grouped
+One blueprint per area (session, handoffs, conversations, tickets, admin, canned replies, labels, analytics, live), grouped
 under /desk. The routes read the request and write the answer; what they do is
 bot.desk.service.DeskService, and every state change goes through bot.handoff.ownership,
 which enforces one owner per conversation in the database. What the routes share (the
@@ -14,7 +14,7 @@ from typing import Any, Callable
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from bot.desk.api import admin, analytics, canned, conversations, handoffs, live, session, tickets
+from bot.desk.api import admin, analytics, canned, conversations, handoffs, labels, live, session, tickets
 from bot.desk.api.web import desk_resolver
 from bot.desk.service import DeskService, build_desk_service
 from bot.intake import Intake
@@ -33,6 +33,7 @@ def create_blueprint(
         tickets.blueprint(desk),
         admin.blueprint(),
         canned.blueprint(),
+        labels.blueprint(),
         analytics.blueprint(settings),
         live.blueprint(desk),
         url_prefix="/desk",

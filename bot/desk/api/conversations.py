@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse, json
 from bot.desk import inbox
 from bot.desk.api.web import BadRequest, Resolve, authorised, text
 from bot.desk.auth import AgentView
+from bot.store import labels
 
 
 def filters_from(request: Request) -> inbox.Filters:
@@ -26,7 +27,13 @@ def filters_from(request: Request) -> inbox.Filters:
         limit = min(inbox.MAX_ROWS, max(1, int(args.get("limit") or 50)))
     except ValueError:
         raise BadRequest('"limit" must be a whole number.') from None
-    return inbox.Filters(query, channel, status, (args.get("mine") or "") in ("1", "true"), limit)
+    label = args.get("label") or None
+    if label is not None:
+        try:
+            label = labels.clean_name(label)
+        except labels.LabelError as err:
+            raise BadRequest(str(err)) from None
+    return inbox.Filters(query, channel, status, (args.get("mine") or "") in ("1", "true"), limit, label)
 
 
 def blueprint(desk: Resolve) -> Blueprint:
@@ -52,7 +59,7 @@ def blueprint(desk: Resolve) -> Blueprint:
     @bp.get("/api/conversations")
     @authorised()
     async def conversation_list(request: Request, agent: AgentView) -> HTTPResponse:
-        """?q=&channel=&status=&mine=1&limit=: the conversation list, and the tickets a search found."""
+        """?q=&channel=&status=&mine=1&label=&limit=: the conversation list, and the tickets a search found."""
         return json(await desk(request).inbox(filters_from(request), agent))
 
     return bp

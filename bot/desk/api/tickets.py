@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse, json
 from bot.desk import context
 from bot.desk.api.web import Resolve, authorised, error, text
 from bot.desk.auth import AgentView
+from bot.store import labels
 from bot.store import tickets as ticket_store
 from bot.store.db import run_sync
 
@@ -26,10 +27,13 @@ def blueprint(desk: Resolve) -> Blueprint:
         if status is not None and status not in TICKET_STATUSES:
             return error(BAD_STATUS, 400)
         rows = await run_sync(ticket_store.list_tickets, status)
+        tagged = await run_sync(labels.labels_of, "ticket", [t.reference for t in rows])
         return json(
             {
                 "tickets": [
-                    context.ticket_view(t) | {"email": t.email, "has_conversation": bool(t.sender_id)} for t in rows
+                    context.ticket_view(t)
+                    | {"email": t.email, "has_conversation": bool(t.sender_id), "labels": tagged.get(t.reference, [])}
+                    for t in rows
                 ]
             }
         )
@@ -47,6 +51,7 @@ def blueprint(desk: Resolve) -> Blueprint:
                 | {"description": ticket.description, "email": ticket.email, "sender_id": ticket.sender_id},
                 "messages": messages,
                 "routes": desk(request).ticket_routes(ticket),
+                "labels": (await run_sync(labels.labels_of, "ticket", [ticket.reference])).get(ticket.reference, []),
             }
         )
 

@@ -6,6 +6,8 @@ could not be (the chat delivery keeps its own `delivered` / `delivery_error`).
 `agents.preferences`: their notification settings.
 `canned_replies`: the desk's canned replies, shared (owner_id NULL) or an agent's own.
 `conversations.customer_name` … `last_customer_ts`: what the desk's conversation list shows.
+`labels`: labels on conversations and tickets.
+`handoffs.slack_channel` / `slack_thread_ts`: the alert's thread in the agents' Slack channel.
 
 Revision ID: 0004
 Revises: 0003
@@ -38,7 +40,12 @@ AGENT_COLUMNS = (
     ("away", lambda: sa.Column("away", sa.Boolean(), nullable=False, server_default=sa.false())),
     ("preferences", lambda: sa.Column("preferences", sa.Text(), nullable=True)),
 )
+HANDOFF_COLUMNS = (
+    ("slack_channel", lambda: sa.Column("slack_channel", sa.String(length=40), nullable=True)),
+    ("slack_thread_ts", lambda: sa.Column("slack_thread_ts", sa.String(length=40), nullable=True)),
+)
 NEW_COLUMNS = {
+    "handoffs": HANDOFF_COLUMNS,
     "ticket_messages": TICKET_MESSAGE_COLUMNS,
     "agents": AGENT_COLUMNS,
     "conversations": CONVERSATION_COLUMNS,
@@ -65,6 +72,20 @@ def upgrade() -> None:
             sa.UniqueConstraint("owner_id", "shortcut", name="ux_canned_owner_shortcut"),
         )
         op.create_index("ix_canned_replies_owner_id", "canned_replies", ["owner_id"], unique=False)
+    if not sa.inspect(op.get_bind()).has_table("labels"):
+        op.create_table(
+            "labels",
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("kind", sa.String(length=20), nullable=False),
+            sa.Column("target", sa.String(length=255), nullable=False),
+            sa.Column("name", sa.String(length=40), nullable=False),
+            sa.Column("agent_id", sa.Integer(), nullable=True),
+            sa.Column("created_at", sa.DateTime(), nullable=False),
+            sa.PrimaryKeyConstraint("id"),
+            sa.UniqueConstraint("kind", "target", "name", name="ux_labels_kind_target_name"),
+        )
+        op.create_index("ix_labels_target", "labels", ["target"], unique=False)
+        op.create_index("ix_labels_name", "labels", ["name"], unique=False)
     for table, columns in NEW_COLUMNS.items():
         present = _columns(table)  # create_all from the current models may have made them
         missing = [make() for name, make in columns if name not in present]
@@ -75,6 +96,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("labels")
     op.drop_table("canned_replies")
     for table, columns in NEW_COLUMNS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:

@@ -7,6 +7,7 @@ import { act, api, getForView } from "../api.js";
 import { badge, channelBadge, ownerBadge, ticketKind } from "../badges.js";
 import { ago, fmtFull, ticking } from "../format.js";
 import { current, state } from "../state.js";
+import { labelChips } from "./labels_editor.js";
 
 const STATUS_OPTIONS = [
   ["all", "Any status"],
@@ -53,6 +54,7 @@ function whoCell(row) {
     h("div", { class: "strong" }, name),
     row.customer_name && row.customer_email ? h("div", { class: "small muted" }, row.customer_email) : null,
     h("div", { class: "small muted mono" }, row.sender_id),
+    row.labels && row.labels.length ? h("div", { class: "row-labels" }, labelChips(row.labels)) : null,
   );
 }
 
@@ -120,7 +122,8 @@ function select(id, label, options, value) {
 
 export function conversationsView() {
   const seq = state.viewSeq;
-  const filters = state.conversationFilters || (state.conversationFilters = { q: "", channel: "", status: "all", mine: false });
+  const filters = state.conversationFilters || (state.conversationFilters = { q: "", channel: "", status: "all", mine: false, label: "" });
+  const labelSelect = h("select", { id: "conversations-label" }, h("option", { value: "" }, "Any label"));
   const box = h("div", { id: "conversations-body" });
   const ticketsBox = h("div", { id: "conversations-tickets" });
   const error = errorBox("conversations-error");
@@ -140,6 +143,8 @@ export function conversationsView() {
     search,
     select("conversations-channel", "Channel", CHANNEL_OPTIONS, filters.channel),
     select("conversations-status", "Status", STATUS_OPTIONS, filters.status),
+    h("label", { for: "conversations-label", class: "sr-only" }, "Label"),
+    labelSelect,
     h("label", { for: "conversations-mine", class: "checkbox-inline" }, mine, " Mine"),
   );
   add(
@@ -158,6 +163,7 @@ export function conversationsView() {
     if (filters.channel) params.set("channel", filters.channel);
     if (filters.status !== "all") params.set("status", filters.status);
     if (filters.mine) params.set("mine", "1");
+    if (filters.label) params.set("label", filters.label);
     const data = await getForView(seq, error, `/conversations?${params}`);
     if (!data) return;
     showError(error, "");
@@ -171,7 +177,7 @@ export function conversationsView() {
             tableHead(["Customer", "Channel", "Last message", "Status", "Waiting", "Last active"], true),
             h("tbody", {}, rows.map((row) => conversationRow(row, seq, error))),
           )
-        : h("p", { class: "empty" }, filters.q || filters.channel || filters.status !== "all" || filters.mine ? "No conversation matches." : "No conversations yet."),
+        : h("p", { class: "empty" }, filters.q || filters.channel || filters.status !== "all" || filters.mine || filters.label ? "No conversation matches." : "No conversations yet."),
     );
     const tickets = data.tickets || [];
     fill(
@@ -196,8 +202,17 @@ export function conversationsView() {
     filters.channel = $("conversations-channel").value;
     filters.status = $("conversations-status").value;
     filters.mine = mine.checked;
+    filters.label = labelSelect.value;
     load();
   });
+  // The label filter offers the labels in use on conversations.
+  api("GET", "/labels")
+    .then((data) => {
+      const names = (data.labels || []).filter((l) => l.conversation > 0).map((l) => l.name);
+      if (filters.label && !names.includes(filters.label)) names.push(filters.label);
+      labelSelect.append(...names.map((name) => h("option", { value: name, selected: name === filters.label }, name)));
+    })
+    .catch(() => {});
   load();
   const timer = setInterval(() => {
     if (!document.hidden) load();

@@ -10,6 +10,7 @@ import { createComposer } from "./composer.js";
 import { createHandback } from "./handback.js";
 import { contextCards } from "./handoff_context.js";
 import { createNotes } from "./handoff_notes.js";
+import { createLabelsEditor } from "./labels_editor.js";
 import { createTranscript } from "./transcript.js";
 
 /** Whether a live event is about the conversation `sender` or its handoff `h0`. */
@@ -49,6 +50,8 @@ export function handoffView({ handoffId, senderId }) {
   }
 
   const title = h("h1", { id: "view-title", tabindex: "-1" }, "Conversation");
+  const labelsSlot = h("div", { id: "conversation-labels" });
+  let labelsEditor = null;
   const headerInfo = h("div", { class: "conv-meta", id: "conversation-meta" });
   const claimButton = h("button", { type: "button", id: "claim-button", class: "btn btn-primary", hidden: true }, "Claim");
   const takeoverButton = h(
@@ -90,7 +93,7 @@ export function handoffView({ handoffId, senderId }) {
         h(
           "div",
           { class: "page-header conv-header" },
-          h("div", {}, h("a", { href: "#/queue", class: "back-link" }, "← Queue"), title, headerInfo),
+          h("div", {}, h("a", { href: "#/queue", class: "back-link" }, "← Queue"), title, headerInfo, labelsSlot),
           h("div", { class: "page-actions" }, claimButton, takeoverButton, handback.button),
         ),
         actionError,
@@ -134,6 +137,11 @@ export function handoffView({ handoffId, senderId }) {
     const owner = ownerOf(h0);
     title.textContent = customerLabel(h0, data.context);
     fill(headerInfo, headerItems(data, h0, owner));
+    if (!labelsEditor) {
+      labelsEditor = createLabelsEditor("conversation", data.sender_id);
+      fill(labelsSlot, labelsEditor.box);
+    }
+    if (document.activeElement !== labelsSlot.querySelector("input")) labelsEditor.render(data.labels || []);
 
     claimButton.hidden = !(h0 && h0.status === "queued");
     takeoverButton.hidden = owner !== "bot";

@@ -5,6 +5,7 @@ import { act, api, getForView } from "../api.js";
 import { badge, channelBadge, ticketKind } from "../badges.js";
 import { fmtFull, fmtTime } from "../format.js";
 import { current, state } from "../state.js";
+import { createLabelsEditor } from "./labels_editor.js";
 import { ticketStatusOptions } from "./tickets.js";
 
 function detailsNodes(ticket) {
@@ -95,12 +96,14 @@ export function ticketView(reference) {
     statusSelect,
     statusSave,
   );
+  const labelsSlot = h("div", { id: "ticket-labels" });
+  let labelsEditor = null;
   add(
     $("view"),
     h(
       "div",
       { class: "page-header" },
-      h("div", {}, h("a", { href: "#/tickets", class: "back-link" }, "← Tickets"), title, meta),
+      h("div", {}, h("a", { href: "#/tickets", class: "back-link" }, "← Tickets"), title, meta, labelsSlot),
       h("div", { class: "page-actions" }, statusForm),
     ),
     error,
@@ -124,6 +127,11 @@ export function ticketView(reference) {
     title.textContent = `${ticket.reference}: ${ticket.subject}`;
     fill(meta, badge(ticket.status, ticketKind(ticket.status)), channelBadge(ticket.channel), h("span", { class: "muted small" }, `priority ${ticket.priority}`));
     statusSelect.value = ticket.status;
+    if (!labelsEditor) {
+      labelsEditor = createLabelsEditor("ticket", ticket.reference);
+      fill(labelsSlot, labelsEditor.box);
+    }
+    labelsEditor.render(data.labels || []);
     fill(details, detailsNodes(ticket));
     const list = data.messages || [];
     if (!list.length) fill(messages, h("li", { class: "empty" }, "No replies yet."));

@@ -5,6 +5,7 @@ import { getForView } from "../api.js";
 import { badge, channelBadge, ticketKind } from "../badges.js";
 import { fmtFull, fmtTime } from "../format.js";
 import { state } from "../state.js";
+import { labelChips } from "./labels_editor.js";
 
 const TICKET_STATUSES = ["open", "pending", "resolved", "closed"];
 const COLUMNS = ["Ticket", "Subject", "Status", "Priority", "Channel", "Customer", "Updated"];
@@ -19,7 +20,7 @@ function ticketRow(t) {
     "tr",
     { "data-testid": "ticket-row", dataset: { reference: t.reference } },
     h("td", {}, h("a", { href: `#/tickets/${encodeURIComponent(t.reference)}`, class: "mono strong" }, t.reference)),
-    h("td", {}, h("div", { class: "clamp" }, t.subject)),
+    h("td", {}, h("div", { class: "clamp" }, t.subject), t.labels && t.labels.length ? h("div", { class: "row-labels" }, labelChips(t.labels)) : null),
     h("td", {}, badge(t.status, ticketKind(t.status))),
     h("td", {}, t.priority),
     h("td", {}, channelBadge(t.channel), t.has_conversation ? null : h("span", { class: "muted small" }, " (email only)")),
