@@ -1,4 +1,5 @@
-"""Session start: carry the customer's channel identity into slots.
+"""Session start: carry the customer's channel identity into slots, and welcome a returning
+customer back (actions/returning.py).
 
 Channels send `metadata["customer"] = {"channel", "id", "name", "email"}` with each message;
 Rasa keeps the metadata of the message that started the session in the
@@ -15,6 +16,7 @@ widget options or a REST client is shown to agents as unverified and never trust
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -22,7 +24,11 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.returning import recognise, welcome
+from bot.store.db import run_sync
 from bot.store.orders import normalize_email
+
+logger = logging.getLogger(__name__)
 
 VERIFIED_EMAIL_CHANNELS = {"slack"}
 # Slots that belong to one conversation: a new session starts without them (the satisfaction
@@ -67,4 +73,13 @@ class ActionSessionStart(Action):
             if value is not None and key not in NOT_CARRIED
         ]
         identity = identity_events(tracker.get_slot("session_started_metadata"), tracker)
+        slots = {**tracker.current_slot_values(), **{e["name"]: e["value"] for e in identity}}
+        try:
+            back = await run_sync(recognise, tracker.sender_id, slots)
+        except Exception:  # noqa: BLE001 - a greeting is not worth failing the session for
+            logger.warning("session: could not look up a returning customer", exc_info=True)
+            back = None
+        if back is not None and (back.ticket is not None or back.order is not None or back.name):
+            message = welcome(back)
+            dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
         return [SessionStarted(), *carried, *identity, ActionExecuted("action_listen")]

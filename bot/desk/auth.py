@@ -46,6 +46,7 @@ class AgentView:
     active: bool
     away: bool = False
     preferences: Tuple[Tuple[str, bool], ...] = ()
+    teams: Tuple[str, ...] = ()
 
     @property
     def is_admin(self) -> bool:
@@ -60,6 +61,7 @@ class AgentView:
             "active": self.active,
             "available": not self.away,
             "preferences": {**PREFERENCES, **dict(self.preferences)},
+            "teams": list(self.teams),
         }
 
 
@@ -87,6 +89,7 @@ def _view(agent: Agent) -> AgentView:
         agent.active,
         bool(agent.away),
         _preferences(agent.preferences),
+        tuple(team for team in (agent.teams or "").split(",") if team),
     )
 
 
@@ -201,6 +204,17 @@ def set_preferences(agent_id: int, changes: dict) -> AgentView:
         agent = _find(session, agent_id)
         merged = {**dict(_preferences(agent.preferences)), **changes}
         agent.preferences = json.dumps(merged, sort_keys=True)
+        return _view(agent)
+
+
+def set_teams(agent_id: int, teams: List[str], known: List[str]) -> AgentView:
+    """The teams an agent works in (each one of `known`: DESK_TEAMS)."""
+    unknown = [t for t in teams if t not in known]
+    if unknown:
+        raise AuthError(f"No such team: {', '.join(unknown)} (teams: {', '.join(known) or 'none'}).")
+    with session_scope() as session:
+        agent = _find(session, agent_id)
+        agent.teams = ",".join(sorted(set(teams))) or None
         return _view(agent)
 
 

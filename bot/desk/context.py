@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.handoff.queue import history_for
 from bot.handoff.records import HandoffView
 from bot.handoff.transcript import summarize, transcript
+from bot.store import conversations
 from bot.store.db import session_scope
 from bot.store.orders import customer_name_for, orders_for_email
 from bot.store.tickets import tickets_for_email, tickets_for_sender
@@ -131,6 +132,10 @@ def build(
         "tickets": [ticket_view(t) for t in sorted(tickets.values(), key=lambda t: t.created_at, reverse=True)],
         "earlier_handoffs": [h.as_dict() for h in earlier],
         "earlier_sessions": max(0, sessions - 1),
+        # Conversations this customer had before this one, on any channel (verified identities only).
+        "earlier_conversations": max(0, conversations.count_for_customer(sender_id, slots) - 1)
+        if verified or channel in ("slack", "telegram")
+        else 0,
         "knowledge": knowledge_activity(sender_id),
         "verified_order": slots.get("order_number") if verified and slots.get("order_result") else None,
     }

@@ -119,6 +119,27 @@ class DeskService:
             await self.handoff.claimed(handoff, agent.name)
         return handoff
 
+    async def assign_team(self, handoff_id: int, team: Optional[str]) -> HandoffView:
+        """Route an open conversation to a team (None: to everyone)."""
+        if not await run_sync(queue.assign_team, handoff_id, team):
+            await self._handoff(handoff_id)  # NotFound, or:
+            raise WrongState("Only a waiting or active conversation can go to a team.")
+        handoff = await self._handoff(handoff_id)
+        self.bus.publish("queue", handoff=handoff.as_dict())
+        return handoff
+
+    async def assign_agent(self, handoff_id: int, agent: AgentView, to: AgentView) -> HandoffView:
+        """Give a conversation to an agent: a waiting one to anyone; one someone owns, by its
+        owner (or an admin). The customer hears who joined."""
+        current = await self._handoff(handoff_id)
+        if current.status == HandoffStatus.queued.value:
+            handoff = await run_sync(ownership.claim, handoff_id, to.id)
+        else:
+            handoff = await run_sync(ownership.transfer, handoff_id, agent.id, to.id, agent.is_admin)
+        if current.agent_id != to.id:
+            await self.handoff.claimed(handoff, to.name)
+        return handoff
+
     async def takeover(self, sender_id: str, agent: AgentView) -> HandoffView:
         """Take over a conversation the bot owns (or claim its waiting handoff)."""
         events, slots, _ = await self.trackers.state(sender_id)

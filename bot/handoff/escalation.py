@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.handoff import ownership, queue
 from bot.handoff.records import REASONS
+from bot.handoff.teams import route
 from bot.handoff.texts import NOT_NOW, STOP_WAITING_BUTTON, ticket_body, ticket_instead_of_queue, wait_text
 from bot.handoff.transcript import summarize
 from bot.settings import HandoffConfig
@@ -81,8 +82,19 @@ def escalate(
             ticket.reference,
         )
 
+    said = [
+        e.get("text") or "" for e in events if e.get("event") == "user" and not (e.get("text") or "").startswith("/")
+    ]
+    team = route(config.teams, [*said, reason_text])
     handoff = queue.create(
-        sender_id, channel, reason, detail=detail, priority=PRIORITY.get(reason, 0), summary=summary, **customer
+        sender_id,
+        channel,
+        reason,
+        detail=detail,
+        priority=PRIORITY.get(reason, 0),
+        summary=summary,
+        team=team,
+        **customer,
     )
     place = queue.position(handoff.id) or 1
     minutes = queue.expected_wait_minutes(place, config)

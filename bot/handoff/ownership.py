@@ -40,6 +40,19 @@ def claim(handoff_id: int, agent_id: int) -> HandoffView:
     return get(handoff_id)  # type: ignore[return-value]
 
 
+def transfer(handoff_id: int, from_agent_id: int, to_agent_id: int, admin: bool = False) -> HandoffView:
+    """Give a conversation someone owns to another agent: its owner may (an admin always)."""
+    owner = Handoff.status == HandoffStatus.assigned
+    if not admin:
+        owner = and_(owner, Handoff.agent_id == from_agent_id)
+    if not update_if(handoff_id, owner, {"agent_id": to_agent_id, "claimed_at": utcnow()}):
+        current = _existing(handoff_id)
+        if current.status != HandoffStatus.assigned.value:
+            raise WrongState(f"This conversation is {current.status}.")
+        raise NotTheOwner(f"{current.agent_name or 'Another agent'} owns this conversation.")
+    return get(handoff_id)  # type: ignore[return-value]
+
+
 def takeover(sender_id: str, channel: str, agent_id: int, summary: str = "", **customer: Any) -> HandoffView:
     """An agent takes a conversation the bot owns (or claims its waiting handoff)."""
     current = open_handoff_for(sender_id)

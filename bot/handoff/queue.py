@@ -97,6 +97,7 @@ def create(
     customer_email: Optional[str] = None,
     status: HandoffStatus = HandoffStatus.queued,
     agent_id: Optional[int] = None,
+    team: Optional[str] = None,
 ) -> HandoffView:
     """Open a handoff, or return the one already open for this conversation."""
     with session_scope() as session:
@@ -122,6 +123,7 @@ def create(
             customer_email=customer_email,
             status=status,
             agent_id=agent_id,
+            team=team,
             claimed_at=utcnow() if status == HandoffStatus.assigned else None,
         )
         session.add(handoff)
@@ -263,3 +265,8 @@ def handoff_for_slack_thread(channel: str, thread_ts: str) -> Optional[HandoffVi
             select(Handoff).where(Handoff.slack_channel == channel, Handoff.slack_thread_ts == thread_ts)
         ).scalar_one_or_none()
         return view_of(row) if row is not None else None
+
+
+def assign_team(handoff_id: int, team: Optional[str]) -> bool:
+    """Give an open handoff to a team (None: to everyone)."""
+    return update_if(handoff_id, Handoff.status.in_(OPEN_STATUSES), {"team": team})

@@ -44,6 +44,7 @@ class HandoffView:
     alerts_sent: int
     slack_channel: Optional[str] = None  # the alert's thread in the agents' Slack channel
     slack_thread_ts: Optional[str] = None
+    team: Optional[str] = None  # the team it is routed or assigned to
 
     @property
     def is_open(self) -> bool:
@@ -84,6 +85,7 @@ def view_of(h: Handoff) -> HandoffView:
         alerts_sent=h.alerts_sent,
         slack_channel=h.slack_channel,
         slack_thread_ts=h.slack_thread_ts,
+        team=h.team,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from bot.handoff.hours import BusinessHours
+from bot.handoff.teams import DEFAULT_TEAMS, Team, parse_teams
 from bot.settings.env import env, env_bool
 
 
@@ -39,6 +40,8 @@ class HandoffConfig:
     alert_channel: Optional[str] = field(default_factory=lambda: env("SLACK_ALERT_CHANNEL"))
     alert_repeat_seconds: int = field(default_factory=lambda: env("HANDOFF_ALERT_REPEAT_SECONDS", int, 120))
     alert_max: int = field(default_factory=lambda: env("HANDOFF_ALERT_MAX", int, 5))
+    # Teams and the words that route a conversation to each (bot/handoff/teams.py); "none" for none.
+    teams: Tuple[Team, ...] = field(default_factory=lambda: env("DESK_TEAMS", parse_teams, parse_teams(DEFAULT_TEAMS)))
 
 
 SESSION_HOURS, IDLE_MINUTES = 12.0, 60.0

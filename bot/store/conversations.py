@@ -15,9 +15,9 @@ A row written from an older snapshot of the session never overwrites a newer one
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, String, select, update
+from sqlalchemy import Boolean, Column, Float, Index, Integer, String, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import session_scope
@@ -158,3 +158,27 @@ def write_summary(sender_id: str, session_start: float, values: Dict[str, Any]) 
         except IntegrityError:
             continue
     return False
+
+
+def customer_keys(sender_id: str, slots: Dict[str, Any]) -> List[str]:
+    """The keys earlier conversations of this customer may be recorded under
+    (bot/analytics/summary.py `Summary.customer_key`): the sender, a verified email, the
+    channel's identity."""
+    keys = [f"sender:{sender_id}"]
+    email = slots.get("verified_email")
+    if email:
+        keys.append(f"email:{str(email).strip().lower()}")
+    channel, who = slots.get("customer_channel"), slots.get("customer_id")
+    if channel and who:
+        keys.append(f"{channel}:{who}")
+    return keys
+
+
+def count_for_customer(sender_id: str, slots: Dict[str, Any]) -> int:
+    """How many conversations this customer has had, on any channel (this one, once recorded)."""
+    with session_scope() as session:
+        return session.execute(
+            select(func.count(Conversation.id)).where(
+                or_(Conversation.customer_key.in_(customer_keys(sender_id, slots)), Conversation.sender_id == sender_id)
+            )
+        ).scalar_one()

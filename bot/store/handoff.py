@@ -49,6 +49,7 @@ class Agent(Base):
     away = Column(Boolean, nullable=False, default=False, server_default=false())
     # The agent's desk preferences as JSON (bot/desk/auth.py PREFERENCES: notifications, sound).
     preferences = Column(Text)
+    teams = Column(String(300))  # the teams the agent works in, comma-separated (bot/handoff/teams.py)
 
 
 class AgentSession(Base):
@@ -90,6 +91,7 @@ class Handoff(Base):
     # The alert's thread in the agents' Slack channel, where agents can answer too (bot/desk/slack_threads.py).
     slack_channel = Column(String(40))
     slack_thread_ts = Column(String(40))
+    team = Column(String(30))  # the team it was routed or assigned to (bot/handoff/teams.py); NULL: anyone
 
     agent = relationship("Agent")
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
@@ -71,6 +73,7 @@ class WebchatInput(InputChannel):
         # The customer is typing: the root tells the desk (set after the handoff runtime exists).
         self.customer_typing: Optional[Callable[[str], Awaitable[Any]]] = None
         self._typing_told: Dict[str, float] = {}  # session id -> when the desk was last told
+        self._typing_pending: set = set()  # sessions with an update waiting for the end of the second
         self.trusted_proxies = tuple(trusted_proxies)
         self.sio = transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
@@ -256,17 +259,23 @@ class WebchatInput(InputChannel):
 
         @sio.on(USER_TYPING_EVENT)
         async def user_typing(sid: str, data: Any = None) -> None:
-            """The customer is typing (the widget says so at most every few seconds)."""
+            """The customer is typing (the widget says so when a message is started, and every
+            few seconds while typing). At most one desk update per session per TYPING_EVERY: one
+            that comes sooner is sent at the end of that second, never dropped."""
             session = await sio.get_session(sid)
             session_id = session.get("session_id")
-            now = time.monotonic()
-            if self.customer_typing is None or session_id is None:
+            if self.customer_typing is None or session_id is None or session_id in self._typing_pending:
                 return
-            if now - self._typing_told.get(session_id, 0.0) < TYPING_EVERY:
-                return
+            wait = TYPING_EVERY - (time.monotonic() - self._typing_told.get(session_id, float("-inf")))
+            if wait > 0:
+                self._typing_pending.add(session_id)
+                try:
+                    await asyncio.sleep(wait)
+                finally:
+                    self._typing_pending.discard(session_id)
             if len(self._typing_told) > 10_000:  # forget old sessions
                 self._typing_told.clear()
-            self._typing_told[session_id] = now
+            self._typing_told[session_id] = time.monotonic()
             try:
                 await self.customer_typing(session_id)
             except Exception:  # noqa: BLE001 - an indicator, never an error for the customer

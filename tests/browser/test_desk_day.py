@@ -129,6 +129,7 @@ def test_a_morning_with_canned_replies_the_away_switch_and_an_order_card(desk, c
     desk.click("#nav-queue")
     desk.locator(f'[data-testid="queue-row"][data-sender-id="{sender}"] [data-testid="queue-claim"]').click()
     expect(desk).to_have_url(re.compile(r"#/handoff/\d+$"))
+    expect(desk.locator("#assign-select")).to_be_visible()  # give it to a team or an agent
     reply = desk.locator("#reply-text")
     expect(reply).to_be_enabled()
     reply.press_sequentially("/ref")
@@ -199,6 +200,11 @@ def test_admins_disable_an_agent_and_reset_a_password(desk, assistant):
     expect(bob).to_contain_text("active")
     assert auth.authenticate("bob@example.com", PASSWORD) is None
     assert auth.authenticate("bob@example.com", "a fresh password for bob") is not None
+    # Teams: Bob works in billing.
+    bob_id = next(a.id for a in auth.list_agents() if a.email == "bob@example.com")
+    desk.check(f"#agent-{bob_id}-team-billing")
+    expect(desk.locator("#toast")).to_contain_text("Bob: billing.")
+    assert next(a for a in auth.list_agents() if a.id == bob_id).teams == ("billing",)
     assert serious_a11y_violations(desk) == []
     screenshot(desk, "desk-day-05-agents")
 

@@ -122,3 +122,31 @@ def test_a_message_the_dialogue_has_no_answer_for_still_gets_one(assistant, chat
     chat.text("stop")
     for text in ("yes", "😀😀😀", "注文はどこですか？"):
         assert chat.say(text), f"no answer to {text!r}"
+
+
+def test_a_returning_verified_customer_is_welcomed_back_with_their_ticket_and_order(assistant, chat_factory):
+    """An order lookup verified Alice's email in this conversation; when she comes back (a new
+    session of the same conversation), she is greeted by name and offered her open ticket and
+    latest order first; one click shows the order without asking for the email again."""
+    chat = chat_factory(assistant)
+    assert "Order 100234" in chat.text("where is order 100234? my email is alice@example.com")
+    chat.text("I'd like to open a support ticket")
+    chat.text("Hoodie too small")
+    opened = chat.text("I want to exchange the hoodie for a larger size")  # the email is known: no question
+    reference = re.search(r"T-\d{6}", opened).group(0)
+    replies = chat.say("/session_start")
+    welcome = next((r for r in replies if (r.get("text") or "").startswith("Welcome back")), None)
+    assert welcome is not None, replies
+    assert welcome["text"].startswith("Welcome back, Alice!")
+    titles = [b["title"] for b in welcome.get("buttons") or []]
+    assert "Order 100234" in titles
+    assert f"Ticket {reference}" in titles and f"Your ticket {reference}" in welcome["text"]
+    order = next(b for b in welcome["buttons"] if b["title"] == "Order 100234")
+    answer = chat.text(order["payload"])
+    assert "Order 100234" in answer and "What's the email" not in answer
+
+
+def test_a_first_time_visitor_is_not_welcomed_back(assistant, chat_factory):
+    chat = chat_factory(assistant)
+    replies = chat.say("/session_start")
+    assert not any((r.get("text") or "").startswith("Welcome back") for r in replies)

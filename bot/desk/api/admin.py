@@ -61,6 +61,32 @@ def blueprint() -> Blueprint:
             return error(str(err), 409 if "last active admin" in str(err) else 404)
         return json({"agent": changed.as_dict()})
 
+    @bp.post("/api/agents/<agent_id:int>/teams")
+    @authorised(admin=True)
+    async def set_teams(request: Request, agent: AgentView, agent_id: int) -> HTTPResponse:
+        teams = body(request).get("teams")
+        if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
+            return error('"teams" must be a list of team names.', 400)
+        known = [team.name for team in request.app.ctx.desk_teams]
+        try:
+            changed = await run_sync(auth.set_teams, agent_id, teams, known)
+        except auth.AuthError as err:
+            return error(str(err), 404 if str(err).startswith("No agent") else 400)
+        return json({"agent": changed.as_dict()})
+
+    @bp.get("/api/teams")
+    @authorised()
+    async def teams(request: Request, agent: AgentView) -> HTTPResponse:
+        """The teams, and who can be given a conversation (names, not emails: every agent sees it)."""
+        people = [
+            {"id": a.id, "name": a.name, "teams": list(a.teams), "available": not a.away}
+            for a in await run_sync(auth.list_agents)
+            if a.active
+        ]
+        return json(
+            {"teams": [{"name": t.name, "words": list(t.words)} for t in request.app.ctx.desk_teams], "agents": people}
+        )
+
     @bp.post("/api/agents/<agent_id:int>/password")
     @authorised(admin=True)
     async def reset_password(request: Request, agent: AgentView, agent_id: int) -> HTTPResponse:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from bot.desk.api.web import Resolve, authorised, text
+from bot.desk import auth
+from bot.desk.api.web import Resolve, authorised, body, error, text
 from bot.desk.auth import AgentView
+from bot.store.db import run_sync
 
 
 def blueprint(desk: Resolve) -> Blueprint:
@@ -33,6 +35,29 @@ def blueprint(desk: Resolve) -> Blueprint:
     async def agent_message(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
         entry = await desk(request).write(handoff_id, agent, text(request))
         return json({"entry": entry}, status=201)
+
+    @bp.post("/api/handoffs/<handoff_id:int>/assign")
+    @authorised()
+    async def assign(request: Request, agent: AgentView, handoff_id: int) -> HTTPResponse:
+        """{"team": "billing" | null} routes it to a team; {"agent_id": 3} gives it to an agent."""
+        data = body(request)
+        if "agent_id" in data:
+            target_id = data["agent_id"]
+            if not isinstance(target_id, int) or isinstance(target_id, bool):
+                return error('"agent_id" must be an agent\'s id.', 400)
+            target = next((a for a in await run_sync(auth.list_agents) if a.id == target_id and a.active), None)
+            if target is None:
+                return error("No such agent (or the account is disabled).", 404)
+            handoff = await desk(request).assign_agent(handoff_id, agent, target)
+        elif "team" in data:
+            team = data["team"]
+            known = [t.name for t in request.app.ctx.desk_teams]
+            if team is not None and team not in known:
+                return error(f'"team" is one of {", ".join(known) or "(no teams)"}, or null.', 400)
+            handoff = await desk(request).assign_team(handoff_id, team)
+        else:
+            return error('Send "team" or "agent_id".', 400)
+        return json({"handoff": handoff.as_dict()})
 
     @bp.post("/api/handoffs/<handoff_id:int>/typing")
     @authorised()

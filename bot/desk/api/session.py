@@ -34,6 +34,7 @@ def blueprint(settings: Settings, intake: Intake) -> Blueprint:
         scheme = "https" if settings.https else "http"
         app.ctx.desk_origins = {settings.public_origin, *(f"{scheme}://{h}" for h in settings.allowed_hosts)}
         app.ctx.desk_sessions = settings.desk
+        app.ctx.desk_teams = settings.handoff.teams
 
     def _secure(request: Request) -> bool:
         """HTTPS as the browser used it: directly, or as a proxy in TRUSTED_PROXIES says."""

@@ -1,6 +1,7 @@
 // Notifications: a browser notification and a short sound when a customer starts waiting, and when
 // a customer replies in a conversation the agent owns; each agent chooses which (their
-// preferences, kept with their account). Away agents are not told about new waiting customers.
+// preferences, kept with their account). Away agents are not told about new waiting customers,
+// nor agents in teams about another team's.
 
 import { $, h, toast } from "./dom.js";
 import { api } from "./api.js";
@@ -66,7 +67,9 @@ export function notifyFor(event) {
   const handoff = event.handoff;
   if (event.type === "queue" && handoff && handoff.status === "queued" && !announced.has(handoff.id)) {
     announced.add(handoff.id);
-    if (prefs().notify_waiting !== false && state.me.available !== false && !viewing(handoff.id)) {
+    const myTeams = state.me.teams || [];
+    const forMe = !handoff.team || !myTeams.length || myTeams.includes(handoff.team);
+    if (prefs().notify_waiting !== false && state.me.available !== false && forMe && !viewing(handoff.id)) {
       const why = handoff.reason_text ? ` (${handoff.reason_text})` : "";
       alertAgent("A customer is waiting", `${customerLabel(handoff)} on ${handoff.channel}${why}`, `#/handoff/${handoff.id}`, `waiting-${handoff.id}`);
     }

@@ -8,6 +8,7 @@ could not be (the chat delivery keeps its own `delivered` / `delivery_error`).
 `conversations.customer_name` … `last_customer_ts`: what the desk's conversation list shows.
 `labels`: labels on conversations and tickets.
 `handoffs.slack_channel` / `slack_thread_ts`: the alert's thread in the agents' Slack channel.
+`handoffs.team`, `agents.teams`: teams, and the team a conversation was routed or assigned to.
 
 Revision ID: 0004
 Revises: 0003
@@ -39,10 +40,12 @@ CONVERSATION_COLUMNS = (
 AGENT_COLUMNS = (
     ("away", lambda: sa.Column("away", sa.Boolean(), nullable=False, server_default=sa.false())),
     ("preferences", lambda: sa.Column("preferences", sa.Text(), nullable=True)),
+    ("teams", lambda: sa.Column("teams", sa.String(length=300), nullable=True)),
 )
 HANDOFF_COLUMNS = (
     ("slack_channel", lambda: sa.Column("slack_channel", sa.String(length=40), nullable=True)),
     ("slack_thread_ts", lambda: sa.Column("slack_thread_ts", sa.String(length=40), nullable=True)),
+    ("team", lambda: sa.Column("team", sa.String(length=30), nullable=True)),
 )
 NEW_COLUMNS = {
     "handoffs": HANDOFF_COLUMNS,

@@ -5,8 +5,28 @@ import { act, api, getForView } from "../api.js";
 import { badge } from "../badges.js";
 import { current, state } from "../state.js";
 
+// The teams an agent works in: one checkbox per team (DESK_TEAMS), saved on change.
+function teamsCell(a, teams, error) {
+  if (!teams.length) return h("td", { class: "muted small" }, "no teams set up");
+  return h(
+    "td",
+    { "data-testid": "agent-teams" },
+    teams.map((team) => {
+      const id = `agent-${a.id}-team-${team.name}`;
+      const box = h("input", { id, type: "checkbox", checked: (a.teams || []).includes(team.name) });
+      box.addEventListener("change", async () => {
+        const chosen = teams.filter((t) => document.getElementById(`agent-${a.id}-team-${t.name}`).checked).map((t) => t.name);
+        const done = await act(null, error, () => api("POST", `/agents/${a.id}/teams`, { teams: chosen }));
+        if (done) toast(`${done.agent.name}: ${done.agent.teams.join(", ") || "no team"}.`);
+        else box.checked = !box.checked;
+      });
+      return h("label", { for: id, class: "checkbox-inline" }, box, ` ${team.name} `);
+    }),
+  );
+}
+
 // One agent's row: who, role, account state, and (for others than yourself) disable/enable and a password reset.
-function agentRow(a, reload, error) {
+function agentRow(a, reload, error, teams) {
   const self = state.me && state.me.id === a.id;
   const toggle = h(
     "button",
@@ -54,6 +74,7 @@ function agentRow(a, reload, error) {
     h("td", {}, a.email),
     h("td", {}, a.role === "admin" ? badge("admin", "info") : badge("agent", "neutral")),
     h("td", {}, a.active ? badge("active", "good") : badge("disabled", "bad"), " ", a.active && !a.available ? badge("away", "warn") : null),
+    teamsCell(a, teams, error),
     h("td", { class: "agent-actions" }, toggle, reset),
   );
 }
@@ -126,13 +147,14 @@ export function agentsView() {
   async function load() {
     const data = await getForView(seq, error, "/agents");
     if (!data) return;
+    const teams = ((await getForView(seq, error, "/teams")) || {}).teams || [];
     fill(
       box,
       h(
         "table",
         { class: "table", id: "agents-table" },
-        tableHead(["Name", "Email", "Role", "Account", "Actions"], false),
-        h("tbody", {}, (data.agents || []).map((a) => agentRow(a, load, error))),
+        tableHead(["Name", "Email", "Role", "Account", "Teams", "Actions"], false),
+        h("tbody", {}, (data.agents || []).map((a) => agentRow(a, load, error, teams))),
       ),
     );
   }

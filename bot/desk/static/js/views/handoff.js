@@ -2,10 +2,11 @@
 
 import { $, add, debounce, errorBox, fill, h, showError, toast } from "../dom.js";
 import { act, api } from "../api.js";
-import { channelBadge, customerLabel, ownerBadge, ownerOf } from "../badges.js";
+import { badge, channelBadge, customerLabel, ownerBadge, ownerOf } from "../badges.js";
 import { ticking } from "../format.js";
 import { current, state } from "../state.js";
 import { placeholderValues } from "./canned_picker.js";
+import { createAssign } from "./assign.js";
 import { createComposer } from "./composer.js";
 import { createHandback } from "./handback.js";
 import { contextCards } from "./handoff_context.js";
@@ -30,6 +31,7 @@ function headerItems(data, h0, owner) {
       { id: "handoff-status", "data-testid": "handoff-status", dataset: { status: h0 ? h0.status : "bot" } },
       ownerBadge(owner, h0 && h0.agent_name),
     ),
+    h0 && h0.team ? badge(`team: ${h0.team}`, "info") : null,
     h0 && h0.status === "queued" ? h("span", { class: "muted small" }, "waiting ", ticking(Date.now() - h0.waiting_seconds * 1000)) : null,
     h0 && !h0.status.match(/queued|assigned/) ? h("span", { class: "muted small" }, `handoff ${h0.status}`) : null,
     h("span", { class: "muted small mono" }, data.sender_id),
@@ -61,6 +63,7 @@ export function handoffView({ handoffId, senderId }) {
   );
   const actionError = errorBox("conversation-error");
   const handback = createHandback({ seq, handoff, error: actionError, onDone: load });
+  const assign = createAssign({ handoff, onDone: () => load() });
   const transcript = createTranscript();
   const composer = createComposer({
     seq,
@@ -94,7 +97,7 @@ export function handoffView({ handoffId, senderId }) {
           "div",
           { class: "page-header conv-header" },
           h("div", {}, h("a", { href: "#/queue", class: "back-link" }, "← Queue"), title, headerInfo, labelsSlot),
-          h("div", { class: "page-actions" }, claimButton, takeoverButton, handback.button),
+          h("div", { class: "page-actions" }, claimButton, takeoverButton, handback.button, assign.box),
         ),
         actionError,
         handback.panel,
@@ -137,6 +140,7 @@ export function handoffView({ handoffId, senderId }) {
     const owner = ownerOf(h0);
     title.textContent = customerLabel(h0, data.context);
     fill(headerInfo, headerItems(data, h0, owner));
+    assign.render(h0);
     if (!labelsEditor) {
       labelsEditor = createLabelsEditor("conversation", data.sender_id);
       fill(labelsSlot, labelsEditor.box);

@@ -45,9 +45,18 @@ function nameNode(customer) {
 
 function customerCard(ctx, h0, senderId) {
   const customer = ctx.customer || {};
+  const earlier = ctx.earlier_conversations || 0;
   return sideCard(
     "Customer",
     "context-customer",
+    earlier
+      ? h(
+          "p",
+          { class: "returning", "data-testid": "returning-customer" },
+          badge("returning customer", "info"),
+          ` ${earlier} earlier conversation${earlier === 1 ? "" : "s"}`,
+        )
+      : null,
     dlPairs([
       ["Name", nameNode(customer)],
       ["Email", emailNode(customer) || "unknown"],
@@ -108,7 +117,7 @@ function earlierCard(ctx) {
     "Earlier conversations",
     "context-earlier",
     listOr(ctx.earlier_handoffs || [], earlierNode, "No earlier handoffs."),
-    ctx.earlier_sessions ? h("p", { class: "muted small" }, `${ctx.earlier_sessions} earlier session(s) with the assistant.`) : null,
+    ctx.earlier_sessions ? h("p", { class: "muted small" }, `${ctx.earlier_sessions} earlier session(s) with the assistant in this conversation.`) : null,
   );
 }
 

@@ -2,7 +2,7 @@
 
 import { $, add, errorBox, fill, h, pageHeader, tableHead } from "../dom.js";
 import { act, api } from "../api.js";
-import { channelBadge, customerLabel, priorityBadge } from "../badges.js";
+import { badge, channelBadge, customerLabel, priorityBadge } from "../badges.js";
 import { ticking } from "../format.js";
 import { loadQueue } from "../queue_feed.js";
 import { current, state } from "../state.js";
@@ -35,7 +35,7 @@ function waitingRow(handoff, claim) {
     h("td", {}, h("div", { class: "strong" }, who), h("div", { class: "muted small mono" }, handoff.sender_id)),
     h("td", {}, channelBadge(handoff.channel)),
     h("td", { "data-testid": "queue-wait" }, ticking(handoff._sinceMs)),
-    h("td", {}, priorityBadge(handoff.priority)),
+    h("td", {}, priorityBadge(handoff.priority), handoff.team ? [" ", badge(handoff.team, "info")] : null),
     h("td", { "data-testid": "queue-reason" }, handoff.reason_text),
     h("td", { class: "summary-cell" }, h("div", { class: "clamp", title: handoff.summary }, handoff.summary || "—")),
     h(
@@ -113,6 +113,12 @@ function renderActive(box, active) {
 export function queueView() {
   const seq = state.viewSeq;
   const waitingBox = h("div", { id: "queue-waiting" });
+  // Agents in teams can look at their teams' conversations only (those without a team included).
+  const myTeams = (state.me && state.me.teams) || [];
+  const teamsOnly = h("input", { id: "queue-my-teams", type: "checkbox", checked: Boolean(state.queueMyTeams) });
+  const teamsFilter = myTeams.length
+    ? h("label", { for: "queue-my-teams", class: "checkbox-inline" }, teamsOnly, ` Only my teams (${myTeams.join(", ")})`)
+    : null;
   const activeBox = h("div", { id: "queue-active" });
   const error = errorBox("queue-error");
   add(
@@ -123,6 +129,7 @@ export function queueView() {
       "section",
       { class: "card", "aria-labelledby": "waiting-title" },
       h("h2", { id: "waiting-title" }, "Waiting for a person"),
+      teamsFilter,
       waitingBox,
     ),
     h(
@@ -140,10 +147,16 @@ export function queueView() {
 
   function render(data) {
     const all = data.handoffs || [];
-    renderWaiting(waitingBox, all.filter((x) => x.status === "queued"), claim);
+    const mineOnly = teamsOnly.checked && myTeams.length;
+    const shown = (x) => !mineOnly || !x.team || myTeams.includes(x.team);
+    renderWaiting(waitingBox, all.filter((x) => x.status === "queued" && shown(x)), claim);
     renderActive(activeBox, all.filter((x) => x.status === "assigned"));
   }
 
+  teamsOnly.addEventListener("change", () => {
+    state.queueMyTeams = teamsOnly.checked;
+    if (state.queue) render(state.queue);
+  });
   if (state.queue) render(state.queue);
   else fill(waitingBox, h("p", { class: "empty" }, "Loading…"));
   loadQueue();

@@ -1,0 +1,77 @@
+"""Returning customers: recognised where the channel verifies who they are (Slack and Telegram
+users, or an email an order lookup verified in an earlier conversation of the same widget),
+greeted by name at the start of a new conversation, and offered their open ticket or their latest
+order first, so what they most likely came back for is one click away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from bot.store import conversations
+from bot.store.orders import OrderView, customer_name_for, orders_for_email
+from bot.store.tickets import TicketView, tickets_for_email, tickets_for_sender
+
+VERIFIED_CHANNELS = ("slack", "telegram")  # the platform itself says who the user is
+OPEN_TICKETS = ("open", "pending")
+
+
+@dataclass(frozen=True)
+class Returning:
+    name: Optional[str]
+    earlier: int  # earlier conversations
+    ticket: Optional[TicketView]  # their most recent open ticket
+    order: Optional[OrderView]  # their latest order (with a verified email only)
+
+
+def recognise(sender_id: str, slots: Dict[str, Any]) -> Optional[Returning]:
+    """The returning customer behind a new conversation, or None (unverified, or first contact)."""
+    email = slots.get("verified_email")
+    if not email and slots.get("customer_channel") not in VERIFIED_CHANNELS:
+        return None
+    earlier = conversations.count_for_customer(sender_id, slots)  # the new one is not recorded yet
+    if not earlier:
+        return None
+    tickets = tickets_for_email(email) if email else []
+    tickets += [t for t in tickets_for_sender(sender_id) if t.reference not in {x.reference for x in tickets}]
+    open_ticket = next(
+        (t for t in sorted(tickets, key=lambda t: t.updated_at, reverse=True) if t.status in OPEN_TICKETS), None
+    )
+    orders = orders_for_email(email, limit=1) if email else []
+    name = (customer_name_for(email) if email else None) or slots.get("customer_name")
+    return Returning(name, earlier, open_ticket, orders[0] if orders else None)
+
+
+ORDER_STATUS = {
+    "processing": "is being prepared",
+    "shipped": "is on its way",
+    "delivered": "was delivered",
+    "cancelled": "was cancelled",
+    "returned": "was returned",
+}
+
+
+def welcome(back: Returning) -> Dict[str, Any]:
+    """The welcome-back message with its buttons (ticket first, then order)."""
+    first = (back.name or "").split()[0] if back.name else ""
+    parts = [f"Welcome back{', ' + first if first else ''}!"]
+    buttons: List[Dict[str, str]] = []
+    if back.ticket is not None:
+        parts.append(
+            f"Your ticket {back.ticket.reference} (\u201c{back.ticket.subject}\u201d) is still {back.ticket.status}."
+        )
+        buttons.append(
+            {
+                "title": f"Ticket {back.ticket.reference}",
+                "payload": f'/ticket_status{{"ticket_reference": "{back.ticket.reference}"}}',
+            }
+        )
+    if back.order is not None:
+        parts.append(
+            f"Your latest order, {back.order.number}, {ORDER_STATUS.get(back.order.status, back.order.status)}."
+        )
+        buttons.append(
+            {"title": f"Order {back.order.number}", "payload": f'/check_order{{"order_number": "{back.order.number}"}}'}
+        )
+    parts.append("How can I help today?")
+    return {"text": " ".join(parts), "buttons": buttons}
