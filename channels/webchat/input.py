@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
@@ -22,7 +21,7 @@ from bot.settings import Settings, WebchatConfig
 from bot.web.proxy import client_address
 from channels.webchat import messages as wm
 from channels.webchat import static_files, transport
-from channels.webchat.output import WebchatOutput, server_emit
+from channels.webchat.output import BOT_EVENT, WebchatOutput
 
 logger = logging.getLogger("channels.webchat")
 
@@ -74,13 +73,19 @@ class WebchatInput(InputChannel):
         self.customer_typing: Optional[Callable[[str], Awaitable[Any]]] = None
         self._typing_told: Dict[str, float] = {}  # session id -> when the desk was last told
         self._typing_pending: set = set()  # sessions with an update waiting for the end of the second
+        # Sessions whose client speaks only Rasa's socketio protocol (rasa-webchat and the like:
+        # no `since` in session_request). They render text as Markdown and keep their own copy
+        # of the conversation, so they get Markdown line breaks, and on coming back the bot's
+        # messages sent while none of their sockets was connected (`_left_at`). In-process.
+        self._legacy: Dict[str, float] = {}  # session id -> last seen
+        self._left_at: Dict[str, float] = {}  # session id -> when its last socket went away
         self.trusted_proxies = tuple(trusted_proxies)
         self.sio = transport.create_server(config.cors_origins, config.redis_url, own_origins)
         self.app: Optional[Sanic] = None
         self._working: Dict[str, int] = {}  # session id -> messages being processed here
 
     def get_output_channel(self) -> Optional[OutputChannel]:
-        return WebchatOutput(server_emit(self.sio))
+        return WebchatOutput(self._emit)
 
     # -- tracker access --------------------------------------------------------------------------
 
@@ -125,12 +130,37 @@ class WebchatInput(InputChannel):
             session.update(profile=wm.customer_profile(client), page=wm.page_info(client))
         await sio.save_session(sid, session)
         await sio.emit("session_confirm", session_id, to=sid)
+        if send_history and "since" not in data:  # a client of Rasa's protocol (rasa-webchat)
+            self._remember_legacy(session_id)
+            await self._replay_for_legacy(sid, session_id, tracker)
         if send_history:
             since = data.get("since")
             since = since if isinstance(since, (int, float)) else None
             messages = wm.history_entries(tracker.events, since) if tracker is not None else []
             await sio.emit("history", {"session_id": session_id, "messages": messages}, to=sid)
         return session_id
+
+    async def _emit(self, event: str, data: Any, room: str) -> None:
+        """Emit to a session's sockets, in the dialect its client speaks."""
+        if event == BOT_EVENT and room in self._legacy and isinstance(data, dict):
+            data = wm.markdown_breaks(data)
+        await self.sio.emit(event, data, room=room)
+
+    async def _replay_for_legacy(self, sid: str, session_id: str, tracker: Optional[DialogueStateTracker]) -> None:
+        """A Rasa-protocol client came back: send what the bot said while it was away."""
+        left = self._left_at.pop(session_id, None)
+        if tracker is None or left is None:
+            return
+        for payload in wm.bot_messages_since(tracker.events, left):
+            await self.sio.emit(BOT_EVENT, wm.markdown_breaks(payload), to=sid)
+
+    def _remember_legacy(self, session_id: str) -> None:
+        if len(self._legacy) > 10_000:
+            oldest = sorted(self._legacy, key=self._legacy.get)[:1_000]
+            for key in oldest:
+                self._legacy.pop(key, None)
+                self._left_at.pop(key, None)
+        self._legacy[session_id] = time.time()
 
     async def _send_team_status(self, sid: str) -> None:
         if self.team_status is None:
@@ -210,7 +240,7 @@ class WebchatInput(InputChannel):
 
         message = UserMessage(
             text,
-            WebchatOutput(server_emit(self.sio)),
+            WebchatOutput(self._emit),
             session_id,
             input_channel=self.name(),
             message_id=message_id,
@@ -221,7 +251,7 @@ class WebchatInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("webchat: the assistant failed on message %s of session %s", message_id, session_id)
-            await WebchatOutput(server_emit(self.sio)).send_text_message(
+            await WebchatOutput(self._emit).send_text_message(
                 session_id,
                 "Sorry, something went wrong on our side. Please try again in a moment, "
                 f"or write to {self.support_email}.",
@@ -251,6 +281,19 @@ class WebchatInput(InputChannel):
                 sid, {"user_agent": environ.get("HTTP_USER_AGENT"), "address": self.intake.address_key(address)}
             )
             return True
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str, *_: Any) -> None:
+            """When a legacy client's session has no socket left, remember when (see _replay_for_legacy)."""
+            try:
+                session = await sio.get_session(sid)
+            except KeyError:
+                return
+            session_id = session.get("session_id")
+            if session_id in self._legacy:
+                others = [s for s, _ in sio.manager.get_participants("/", session_id) if s != sid]
+                if not others:
+                    self._left_at[session_id] = time.time()
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:

@@ -64,6 +64,7 @@ def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
         reply = {"content_type": "text", "title": str(button["title"]), "payload": str(button.get("payload") or "")}
         if button.get("url"):
             reply["url"] = str(button["url"])
+            reply["type"] = "web_url"  # how rasa-webchat knows a link button
         replies.append(reply)
     return replies
 
@@ -114,10 +115,45 @@ def message_meta(message: Dict[str, Any], index: int) -> Dict[str, Any]:
     return meta
 
 
+_SINGLE_BREAK = re.compile(r"(?<![\n ])\n(?!\n)")
+
+
+def markdown_breaks(payload: Dict[str, Any]) -> Dict[str, Any]:
+    """For clients that render text as Markdown (rasa-webchat): a single line break becomes a
+    Markdown hard break ("  \n"), so an address or a list of options keeps its lines."""
+    text = payload.get("text")
+    if not isinstance(text, str) or "\n" not in text:
+        return payload
+    return {**payload, "text": _SINGLE_BREAK.sub("  \n", text)}
+
+
+def bot_messages_since(events: Iterable[Event], since: float) -> List[Dict[str, Any]]:
+    """The bot's messages after `since`, as (payload with meta) pairs, oldest first."""
+    out: List[Dict[str, Any]] = []
+    for event in events:
+        if isinstance(event, BotUttered) and (event.timestamp or 0) > since:
+            message = event.message()
+            for index, payload in enumerate(socket_payloads(message)):
+                out.append(with_meta(payload, message_meta(message, index)))
+    return out[-HISTORY_LIMIT:]
+
+
+def split_card(payload: Dict[str, Any]) -> tuple:
+    """(the payload as Rasa's protocol shapes it, the order card it carries or None). Clients of
+    that protocol tell a message's kind by its keys (rasa-webchat: exactly text and quick_replies
+    for buttons), so the card travels with the metadata, which they set aside."""
+    if "order_card" not in payload:
+        return payload, None
+    rest = dict(payload)
+    return rest, rest.pop("order_card")
+
+
 def with_meta(payload: Dict[str, Any], meta: Dict[str, Any]) -> Dict[str, Any]:
-    """A `bot_uttered` payload carrying its id, server time and agent name in `metadata`."""
+    """A `bot_uttered` payload carrying its id, server time, agent name (and an order card) in `metadata`."""
+    payload, card = split_card(payload)
     existing = payload.get("metadata")
-    return {**payload, "metadata": {**(existing if isinstance(existing, dict) else {}), **meta}}
+    extra = {"order_card": card} if card is not None else {}
+    return {**payload, "metadata": {**(existing if isinstance(existing, dict) else {}), **meta, **extra}}
 
 
 # --- history --------------------------------------------------------------------------------------
@@ -156,7 +192,11 @@ def history_entries(events: Iterable[Event], since: Optional[float] = None) -> L
         elif isinstance(event, BotUttered):
             message = event.message()
             for index, payload in enumerate(socket_payloads(message)):
-                entries.append({**message_meta(message, index), "from": "bot", "message": payload})
+                payload, card = split_card(payload)
+                entry = {**message_meta(message, index), "from": "bot", "message": payload}
+                if card is not None:
+                    entry["order_card"] = card
+                entries.append(entry)
     return entries[-HISTORY_LIMIT:]
 
 

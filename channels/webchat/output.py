@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
-import socketio
 from rasa.core.channels.channel import OutputChannel
 
 from channels.webchat import messages as wm
@@ -77,7 +76,3 @@ class WebchatOutput(OutputChannel):
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         await self.send_response(recipient_id, {**kwargs, "custom": json_message})
-
-
-def server_emit(sio: socketio.AsyncServer) -> Emit:
-    return lambda event, data, room: sio.emit(event, data, room=room)

@@ -90,11 +90,13 @@ async def test_order_lookup_over_the_socket(clients):
     answer = await client.say("alice@example.com")
     assert "1Z999AA10123456784" in answer.text
     # The order card: the widget draws it; other clients read its text and the link button.
-    (card,) = [payload["order_card"] for payload, _ in answer.replies if "order_card" in payload]
+    # (in the message's metadata: Rasa-protocol clients tell a message's kind by its keys)
+    (card,) = [meta["order_card"] for payload, meta in answer.replies if "order_card" in meta]
     assert (card["number"], card["status"], card["carrier"]) == ("100234", "shipped", "UPS")
     assert answer.quick_replies == [
-        {"content_type": "text", "title": "Track parcel", "payload": "", "url": card["tracking_url"]}
+        {"content_type": "text", "title": "Track parcel", "payload": "", "url": card["tracking_url"], "type": "web_url"}
     ]
+    assert all(set(payload) <= {"text", "quick_replies"} for payload, _ in answer.replies)
     assert card["tracking_url"].startswith("https://") and card["tracking_url"] not in answer.text
     # Every bot message carries a stable id and the server time, in order.
     stamps = [meta["ts"] for _, meta in client.bot_messages]

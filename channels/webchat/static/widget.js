@@ -286,12 +286,12 @@ function createWidget(options) {
   // A message as the customer sees it: who wrote it (avatar and name: the assistant or a named
   // person from the team), the bubble (text with lists, bold and links; an order card; an image)
   // and the time it was sent.
-  function renderPayload(from, payload, agent, ts) {
+  function renderPayload(from, payload, agent, ts, orderCardData) {
     const nodes = [];
     const text = typeof payload.text === "string" ? payload.text : "";
     const replies = payload.quick_replies || payload.buttons;
     const byAgent = from === "bot" && typeof agent === "string" && agent;
-    const card = payload.order_card && typeof payload.order_card === "object" ? payload.order_card : null;
+    const card = orderCardData && typeof orderCardData === "object" ? orderCardData : null;
     if (card) {
       const bubble = el("div", "sw-msg sw-msg-bot sw-msg-card");
       bubble.appendChild(el("span", "sw-sr-only", "Assistant: " + text));
@@ -355,7 +355,7 @@ function createWidget(options) {
       return false;
     }
     if (!payload || typeof payload !== "object") return false;
-    const rendered = renderPayload(from, payload, meta.agent, ts);
+    const rendered = renderPayload(from, payload, meta.agent, ts, meta.order_card);
     if (!rendered) return false;
     const last = entries[entries.length - 1];
     const entry = {
@@ -539,7 +539,7 @@ function createWidget(options) {
     if (!data || data.session_id !== sessionId || !Array.isArray(data.messages)) return;
     for (const item of data.messages) {
       if (item && (item.from === "user" || item.from === "bot")) {
-        addMessage(item.from, item.message, { id: item.id, ts: item.ts, agent: item.agent });
+        addMessage(item.from, item.message, { id: item.id, ts: item.ts, agent: item.agent, order_card: item.order_card });
       }
     }
     log.removeAttribute("aria-busy");
