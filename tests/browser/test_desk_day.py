@@ -27,16 +27,7 @@ from tests.browser.pages import (
 )
 from tests.stack import running_assistant
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _expect_timeout():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model, pytest.mark.usefixtures("desk_expect_timeout")]
 
 
 @pytest.fixture(scope="module")

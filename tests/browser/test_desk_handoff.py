@@ -17,7 +17,6 @@ import pytest
 from tests.browser.chromium import ARTIFACTS, BOT, LAUNCHER, PANEL, REPLY, WIDGET
 from tests.browser.pages import (
     PASSWORD,
-    TIMEOUT_MS,
     customer_says,
     log_in,
     new_page,
@@ -28,18 +27,9 @@ from tests.browser.pages import (
 from tests.stack import running_assistant
 from tests.trackers import bot_spoke_while_paused
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model, pytest.mark.usefixtures("desk_expect_timeout")]
 
 XSS = "<img src=x onerror=window.__xss=1>"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _expect_timeout():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other browser tests
 
 
 @pytest.fixture(scope="module")
