@@ -24,8 +24,24 @@ class Returning:
     order: Optional[OrderView]  # their latest order (with a verified email only)
 
 
+def private(sender_id: str) -> bool:
+    """A conversation only the customer reads: a Slack DM (not a channel thread), a Telegram
+    private chat (not a group), the widget, a REST client. Only there is a welcome with their
+    order and ticket said out loud."""
+    channel, _, rest = sender_id.partition(":")
+    if channel == "slack":
+        parts = rest.split(":")
+        return len(parts) == 2 and parts[1].startswith("D")
+    if channel == "telegram":
+        return rest.lstrip("-").isdigit() and not rest.startswith("-")
+    return True
+
+
 def recognise(sender_id: str, slots: Dict[str, Any]) -> Optional[Returning]:
-    """The returning customer behind a new conversation, or None (unverified, or first contact)."""
+    """The returning customer behind a new conversation, or None (unverified, first contact, or a
+    conversation others can read)."""
+    if not private(sender_id):
+        return None
     email = slots.get("verified_email")
     if not email and slots.get("customer_channel") not in VERIFIED_CHANNELS:
         return None

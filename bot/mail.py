@@ -20,7 +20,7 @@ from bot.settings import MailConfig
 
 logger = logging.getLogger(__name__)
 
-_LINE_BREAKS = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
 
@@ -29,11 +29,12 @@ class MailError(RuntimeError):
 
 
 def one_line(value: str, limit: int = 200) -> str:
-    return _LINE_BREAKS.sub(" ", value).strip()[:limit]
+    """One header line: every kind of line break (U+2028 included) and control character gone."""
+    return " ".join(_CONTROL.sub(" ", " ".join(value.splitlines())).split())[:limit]
 
 
 def valid_address(address: Optional[str]) -> bool:
-    return bool(address) and len(address) <= 254 and bool(_ADDRESS.match(address))
+    return bool(address) and len(address) <= 254 and _ADDRESS.fullmatch(address) is not None
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ class Mailer:
         """Hand one message to the SMTP server; MailError when it cannot be sent."""
         if not self.enabled:
             raise MailError("email is not configured (SMTP_HOST)")
-        message = self.build(mail)
+        try:
+            message = self.build(mail)
+        except ValueError as err:  # a header the email library refuses: never a 500 for the agent
+            raise MailError(f"the message could not be written ({type(err).__name__})") from err
         config = self.config
         try:
             await aiosmtplib.send(

@@ -35,7 +35,14 @@ def test_a_subject_with_line_breaks_cannot_add_headers():
     assert built["Subject"] == "Refund Bcc: everyone@example.com X-Evil: 1"
 
 
-@pytest.mark.parametrize("address", ["not an address", "a@b", "carol@example.com\r\nBcc: x@y.z", "<a@b.c>", ""])
+def test_any_line_break_in_a_subject_is_flattened():
+    for subject in ("Refund\u2028now", "Refund\u2029now", "Refund\x85now", "Refund\x0bnow"):
+        assert mailer(25).build(Mail("carol@example.com", subject, "Hi"))["Subject"] == "Refund now"
+
+
+@pytest.mark.parametrize(
+    "address", ["not an address", "a@b", "carol@example.com\r\nBcc: x@y.z", "<a@b.c>", "", "carol@example.com\n"]
+)
 def test_only_plain_addresses_are_written_to(address):
     with pytest.raises(MailError):
         mailer(25).build(Mail(address, "Hi", "Hello"))

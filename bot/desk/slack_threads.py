@@ -44,6 +44,7 @@ class SlackThreads:
     def __init__(self, client: Any, desk: Callable[[], DeskService]) -> None:
         self.client = client  # slack-sdk AsyncWebClient with the bot token
         self.desk = desk  # the running server's desk service (built once the runtime exists)
+        self._team: Optional[str] = None  # our workspace (auth.test), asked once
 
     # ---- the conversation, into the thread ----------------------------------------------
 
@@ -71,12 +72,29 @@ class SlackThreads:
     # ---- agents, from the thread ---------------------------------------------------------
 
     async def _agent(self, user_id: str) -> Optional[auth.AgentView]:
+        """The desk agent this Slack user is: a full member of our own workspace (no guest, no
+        Slack Connect stranger, no bot, not deactivated) whose Slack-confirmed email is an
+        enabled agent's."""
         try:
-            profile = (await self.client.users_info(user=user_id))["user"].get("profile") or {}
+            if self._team is None:
+                self._team = (await self.client.auth_test()).get("team_id")
+            user = (await self.client.users_info(user=user_id))["user"]
         except Exception as err:  # noqa: BLE001
             logger.warning("slack threads: users.info for %s failed (is users:read.email granted?): %s", user_id, err)
             return None
-        return await run_sync(auth.active_agent_by_email, profile.get("email"))
+        if (
+            not self._team
+            or user.get("team_id") != self._team
+            or user.get("deleted")
+            or user.get("is_bot")
+            or user.get("is_restricted")
+            or user.get("is_ultra_restricted")
+            or user.get("is_stranger")
+            or user.get("is_email_confirmed") is False
+        ):
+            logger.warning("slack threads: %s may not answer customers (not a full member of this workspace)", user_id)
+            return None
+        return await run_sync(auth.active_agent_by_email, (user.get("profile") or {}).get("email"))
 
     async def _say(self, channel: str, thread_ts: str, text: str) -> None:
         try:

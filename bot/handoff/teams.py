@@ -3,8 +3,9 @@
 DESK_TEAMS names the teams and the words that send a conversation to each:
 `billing: refund, charge, invoice; shipping: delivery, parcel, tracking`. The first team with a
 word in the customer's messages (or the handoff's reason) gets it; none: the whole team's queue.
-Agents belong to teams (set by admins in the desk); the queue shows each conversation's team and
-an agent can see only their teams' conversations, and assign one to a team or to an agent.
+Agents belong to teams (set by admins in the desk); the queue shows each conversation's team, an
+agent can choose to list only their teams' (a view, not a permission), and anyone can assign a
+conversation to a team or to an agent.
 """
 
 from __future__ import annotations

@@ -45,9 +45,10 @@ class WebchatBlueprint(Blueprint):
 
 TEAM_STATUS_EVENT = "team_status"  # {people_available, text}: the widget's header line
 STATUS_REQUEST_EVENT = "status_request"
-STATUS_RATE = "4/minute"  # per client address; the widget asks once a minute while open
+STATUS_RATE = "10/minute"  # per client address: on joining, and once a minute while open
 USER_TYPING_EVENT = "user_typing"  # the customer is typing (shown in the desk when a person has them)
 TYPING_EVERY = 1.0  # seconds: at most one desk update per session in this long
+TYPING_RATE = "120/minute"  # typing events per client address (the widget sends one every few seconds)
 
 
 class WebchatInput(InputChannel):
@@ -161,6 +162,11 @@ class WebchatInput(InputChannel):
                 self._legacy.pop(key, None)
                 self._left_at.pop(key, None)
         self._legacy[session_id] = time.time()
+
+    async def _within_rate(self, sid: str, scope: str, rule: str) -> bool:
+        """Whether this socket's client address may make another `scope` request now."""
+        session = await self.sio.get_session(sid)
+        return self.intake.address_rate(scope, session.get("address") or sid, rule) is None
 
     async def _send_team_status(self, sid: str) -> None:
         if self.team_status is None:
@@ -298,7 +304,8 @@ class WebchatInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
             await self._join(sid, data if isinstance(data, dict) else {}, send_history=True)
-            await self._send_team_status(sid)
+            if await self._within_rate(sid, "webchat-status", STATUS_RATE):
+                await self._send_team_status(sid)
 
         @sio.on(USER_TYPING_EVENT)
         async def user_typing(sid: str, data: Any = None) -> None:
@@ -308,6 +315,8 @@ class WebchatInput(InputChannel):
             session = await sio.get_session(sid)
             session_id = session.get("session_id")
             if self.customer_typing is None or session_id is None or session_id in self._typing_pending:
+                return
+            if not await self._within_rate(sid, "webchat-typing", TYPING_RATE):
                 return
             wait = TYPING_EVERY - (time.monotonic() - self._typing_told.get(session_id, float("-inf")))
             if wait > 0:
@@ -327,9 +336,7 @@ class WebchatInput(InputChannel):
         @sio.on(STATUS_REQUEST_EVENT)
         async def status_request(sid: str, data: Any = None) -> None:
             """The open widget asks again now and then (the header says who can answer)."""
-            session = await sio.get_session(sid)
-            address = session.get("address") or sid
-            if self.intake.address_rate("webchat-status", address, STATUS_RATE) is None:
+            if await self._within_rate(sid, "webchat-status", STATUS_RATE):
                 await self._send_team_status(sid)
 
         @sio.on(USER_EVENT)

@@ -17,7 +17,7 @@ def test_text_and_buttons_use_rasa_socketio_shapes():
         "text": "Pick one",
         "buttons": [
             {"title": "Track", "payload": "/check_order"},
-            {"title": "Docs", "payload": "", "url": "https://x.io"},
+            {"title": "Docs", "payload": "", "url": "https://x.io", "type": "web_url"},
         ],
         "timestamp": 10.5,
     }
@@ -26,7 +26,7 @@ def test_text_and_buttons_use_rasa_socketio_shapes():
             "text": "Pick one",
             "quick_replies": [
                 {"content_type": "text", "title": "Track", "payload": "/check_order"},
-                {"content_type": "text", "title": "Docs", "payload": "", "url": "https://x.io"},
+                {"content_type": "text", "title": "Docs", "payload": "", "url": "https://x.io", "type": "web_url"},
             ],
         }
     ]

@@ -17,6 +17,8 @@ def filters_from(request: Request) -> inbox.Filters:
     query = (args.get("q") or "").strip()
     if len(query) > inbox.MAX_QUERY or any(not ch.isprintable() for ch in query):
         raise BadRequest(f"Search for at most {inbox.MAX_QUERY} printable characters.")
+    if len(query) == 1:
+        raise BadRequest("Search for at least 2 characters.")
     channel = args.get("channel") or None
     if channel is not None and channel not in inbox.CHANNELS:
         raise BadRequest(f'"channel" is one of {", ".join(inbox.CHANNELS)}.')

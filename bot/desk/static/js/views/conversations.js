@@ -159,7 +159,7 @@ export function conversationsView() {
 
   async function load() {
     const params = new URLSearchParams();
-    if (filters.q) params.set("q", filters.q);
+    if (filters.q.length >= 2) params.set("q", filters.q); // one letter would match everything
     if (filters.channel) params.set("channel", filters.channel);
     if (filters.status !== "all") params.set("status", filters.status);
     if (filters.mine) params.set("mine", "1");
@@ -182,7 +182,7 @@ export function conversationsView() {
     const tickets = data.tickets || [];
     fill(
       ticketsBox,
-      filters.q
+      filters.q.length >= 2
         ? h(
             "section",
             { class: "card" },
