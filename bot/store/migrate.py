@@ -62,6 +62,13 @@ def _config(connection: Connection) -> Config:
     return config
 
 
+def head_revision() -> str:
+    """The newest revision this version knows (what `upgrade` brings a database to)."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def current_revision(engine: Engine) -> Optional[str]:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -20,6 +20,11 @@ def engine(database_url):
     engine.dispose()
 
 
+def test_the_head_is_the_newest_revision_file():
+    newest = max(p.name.split("_", 1)[0] for p in migrate.SCRIPT_LOCATION.joinpath("versions").glob("0*.py"))
+    assert migrate.head_revision() == newest == "0004"
+
+
 def test_an_empty_database_gets_every_table_and_the_models_match(engine):
     assert migrate.upgrade(engine) is True
     assert migrate.current_revision(engine) == "0004"
