@@ -29,7 +29,9 @@ def test_only_conversations_nobody_else_reads(sender, expected):
 
 def _earlier(sender: str, key: str) -> None:
     conversations.write_summary(
-        sender, time.time() - 9000, {"channel": "slack", "customer_key": key, "started_ts": 1.0, "last_activity_ts": 2.0, "events_seen": 3}
+        sender,
+        time.time() - 9000,
+        {"channel": "slack", "customer_key": key, "started_ts": 1.0, "last_activity_ts": 2.0, "events_seen": 3},
     )
 
 
@@ -37,7 +39,9 @@ def test_a_verified_returning_customer_is_offered_their_ticket_and_latest_order(
     slots = {"verified_email": "alice@example.com", "customer_channel": "slack", "customer_id": "U1"}
     assert recognise("slack:T1:D1", slots) is None  # first contact
     _earlier("slack:T1:D1", "email:alice@example.com")
-    ticket = open_ticket("Scarf missing", "One item missing", "alice@example.com", channel="slack", sender_id="slack:T1:D1")
+    ticket = open_ticket(
+        "Scarf missing", "One item missing", "alice@example.com", channel="slack", sender_id="slack:T1:D1"
+    )
     back = recognise("slack:T1:D1", slots)
     assert back is not None and back.name == "Alice Martin" and back.ticket.reference == ticket.reference
     message = welcome(back)

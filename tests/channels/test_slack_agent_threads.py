@@ -13,7 +13,7 @@ from tests.channels.support import wait_until
 from tests.channels.test_slack_e2e import TEAM, post_event, slack_user
 from tests.conftest import Chat
 from tests.handoff.desk_client import Desk
-from tests.mocks.slack_api import MockSlackApi, channel_message, event_callback
+from tests.mocks.slack_api import FAKE_BOT_TOKEN, MockSlackApi, channel_message, event_callback
 from tests.stack import running_assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -25,7 +25,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="module")
 def assistant(slack_api: MockSlackApi, tmp_path_factory, model_path):
     env = {
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_BOT_TOKEN": FAKE_BOT_TOKEN,  # the mock accepts any token; never a real-looking one
         "SLACK_SIGNING_SECRET": "test-signing-secret",
         "SLACK_API_URL": slack_api.url,
         "SLACK_ALERT_CHANNEL": AGENTS,

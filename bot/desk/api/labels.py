@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -47,30 +47,27 @@ def blueprint() -> Blueprint:
     async def in_use(request: Request, agent: AgentView) -> HTTPResponse:
         return json({"labels": await run_sync(labels.in_use)})
 
-    @bp.post("/api/labels")
-    @authorised()
-    async def add(request: Request, agent: AgentView) -> HTTPResponse:
+    async def change(request: Request, apply: Callable[[str, str, Any], List[str]]) -> HTTPResponse:
+        """Add or remove one label on an existing conversation or ticket; its labels after."""
         data = body(request)
         try:
             kind, target = _target(data)
             target = await run_sync(_resolve, kind, target)
             if target is None:
                 return error(f"No such {kind}.", 404)
-            names = await run_sync(labels.add, kind, target, data.get("name"), agent.id)
+            names = await run_sync(apply, kind, target, data.get("name"))
         except labels.LabelError as err:
             return error(str(err), 400)
         return json({"labels": names})
 
+    @bp.post("/api/labels")
+    @authorised()
+    async def add(request: Request, agent: AgentView) -> HTTPResponse:
+        return await change(request, lambda kind, target, name: labels.add(kind, target, name, agent.id))
+
     @bp.post("/api/labels/remove")
     @authorised()
     async def remove(request: Request, agent: AgentView) -> HTTPResponse:
-        data = body(request)
-        try:
-            kind, target = _target(data)
-            target = ticket_store.normalize_reference(target) or target if kind == "ticket" else target
-            names = await run_sync(labels.remove, kind, target, data.get("name"))
-        except labels.LabelError as err:
-            return error(str(err), 400)
-        return json({"labels": names})
+        return await change(request, labels.remove)
 
     return bp
