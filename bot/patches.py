@@ -16,6 +16,7 @@ tests check the dialogue exactly as the server runs it.
 | the tracker store's engine (an instance) | bot/speedups.py `pool_sqlite_tracker_store` | pooled SQLite connections in WAL mode instead of a new connection per read/write | every end-to-end test (SQLite default); benchmarks/load.py |
 | the tracker store's engine on PostgreSQL (an instance) | bot/storage.py `reconnecting_postgres_tracker_store` | `pool_pre_ping`: a connection PostgreSQL dropped is replaced before use instead of failing a customer's message | tests/cluster |
 | Rasa's `FailSafeTrackerStore` (an instance) | bot/storage.py `no_silent_fallback` | a database error fails the message (503, retryable) instead of silently starting the conversation over or keeping the turn in one process's memory | tests/cluster/test_faults.py |
+| `MessageProcessor._handle_message_with_tracker` | bot/i18n/slot.py | the conversation's `language` slot is set from each message before the dialogue answers it (Rasa fills slots only after) | tests/i18n, tests/e2e/test_japanese.py |
 | the tracker store's `save` (an instance) | `remember_saved_trackers` below | the handoff gate reads the tracker a turn just saved instead of loading it again | tests/handoff |
 
 The handoff gate itself is not a patch: the root hands `HandoffRuntime.handle_message` to the
@@ -28,6 +29,7 @@ import logging
 from typing import Any, Callable
 
 from bot import model_loading, model_thread, resilience, speedups, storage
+from bot.i18n import slot as language_slot
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ logger = logging.getLogger(__name__)
 def install_class_patches(settings: Settings) -> None:
     """The patches on Rasa's classes (once per process; idempotent)."""
     resilience.install(settings.support_email, settings.handoff)
+    language_slot.install(settings.language.default)
     install_prediction_patches()
 
 

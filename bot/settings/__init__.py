@@ -3,7 +3,7 @@
 Every variable the project reads is declared in this package (and listed in `.env.example`),
 so there is one place to learn how the assistant is configured; no other module reads the
 environment. `load()` builds a `Settings` with one section per area (security, slack,
-telegram, webchat, handoff, desk, analytics, mail, kb, store); each process builds it once at start-up (the
+telegram, webchat, handoff, desk, analytics, mail, language, kb, store); each process builds it once at start-up (the
 composition root, bot/app.py, for the Rasa server) and hands the sections down. A malformed
 value fails loudly at start-up with the variable's name instead of surfacing later as a
 confusing error deep inside Rasa or SQLAlchemy.
@@ -20,7 +20,8 @@ from bot.settings.analytics import AnalyticsConfig
 from bot.settings.channels import SlackConfig, TelegramConfig, WebchatConfig
 from bot.settings.env import PROJECT_ROOT, ConfigError, env, env_bool, require
 from bot.settings.handoff import DeskConfig, HandoffConfig
-from bot.settings.kb import kb_from_env
+from bot.settings.kb import kb_from_env, kb_ja_from_env
+from bot.settings.language import LanguageConfig
 from bot.settings.mail import MailConfig
 from bot.settings.security import Security
 
@@ -30,6 +31,7 @@ __all__ = [
     "ConfigError",
     "DeskConfig",
     "HandoffConfig",
+    "LanguageConfig",
     "MailConfig",
     "Security",
     "Settings",
@@ -123,11 +125,15 @@ class Settings:
     desk: DeskConfig = field(default_factory=DeskConfig)
     analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    language: LanguageConfig = field(default_factory=LanguageConfig)
     kb: Any = None  # knowledge_base.config.KBConfig, built from VAR_DIR in __post_init__
+    kb_ja: Any = None  # the Japanese help centre's KBConfig (data/knowledge/ja)
 
     def __post_init__(self) -> None:
         if self.kb is None:
             object.__setattr__(self, "kb", kb_from_env(self.var_dir))
+        if self.kb_ja is None:
+            object.__setattr__(self, "kb_ja", kb_ja_from_env(self.var_dir, self.kb))
 
     @property
     def store(self) -> StoreConfig:

@@ -67,6 +67,18 @@ def positive(cast: Callable[[str], T]) -> Callable[[str], T]:
     return convert
 
 
+def one_of(*choices: str) -> Callable[[str], str]:
+    """A value from `choices`, case and surrounding blanks ignored."""
+
+    def convert(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {raw!r}")
+        return value
+
+    return convert
+
+
 def rate(raw: str) -> str:
     """A rate-limit string such as "10/second;60/minute" (the `limits` package's notation)."""
     from limits import parse_many

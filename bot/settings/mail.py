@@ -8,16 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bot.settings.env import env, positive
+from bot.settings.env import env, one_of, positive
 
 SECURITY_MODES = ("starttls", "tls", "none")
-
-
-def _security(raw: str) -> str:
-    value = raw.strip().lower()
-    if value not in SECURITY_MODES:
-        raise ValueError(f"expected one of {', '.join(SECURITY_MODES)}, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -26,7 +19,7 @@ class MailConfig:
     # 587 with STARTTLS is what mail providers give applications; "tls" is port 465's implicit TLS;
     # "none" is for a relay on the same host or network only (the password would travel in clear).
     port: int = field(default_factory=lambda: env("SMTP_PORT", positive(int), 587))
-    security: str = field(default_factory=lambda: env("SMTP_SECURITY", _security, "starttls"))
+    security: str = field(default_factory=lambda: env("SMTP_SECURITY", one_of(*SECURITY_MODES), "starttls"))
     username: Optional[str] = field(default_factory=lambda: env("SMTP_USERNAME"))
     password: Optional[str] = field(default_factory=lambda: env("SMTP_PASSWORD"), repr=False)
     timeout: float = field(default_factory=lambda: env("SMTP_TIMEOUT_SECONDS", positive(float), 20.0))
