@@ -28,33 +28,38 @@ from rasa_sdk.types import DomainDict
 from actions.common import apologise_on_error, channel_of, settings
 from bot.analytics.summary import Summary, summarize
 from bot.handoff.texts import ticket_body
+from bot.i18n import language_of, t
+from bot.i18n.detect import fold_width
 from bot.store import csat
 from bot.store.db import run_sync
 from bot.store.tickets import add_message, open_ticket
 
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-SKIP_BUTTON = {"title": "Skip", "payload": "/deny"}
-RATING_BUTTONS = [
-    {"title": f"{value} – {word}", "payload": f'/rate{{"rating": "{value}"}}'}
-    for value, word in ((5, "Excellent"), (4, "Good"), (3, "OK"), (2, "Poor"), (1, "Very poor"))
-] + [SKIP_BUTTON]
-QUESTION = "How would you rate the help you got today, from 1 (very poor) to 5 (excellent)?"
-OPENERS = {
-    "thank": "You're welcome! Before you go:",
-    "goodbye": "Before you go:",
-    "deny": "Alright! Before you go:",
-    "kb_feedback": "Glad it helped! One quick question (or just ask me something else):",
-}
-COMMENT_PROMPT = "Thank you! Is there anything you'd like to tell us about it? Type it here, or tap Skip."
-LOW_COMMENT_PROMPT = (
-    "I'm sorry we didn't do better. A team lead will review this conversation (ticket {ticket}) and get back "
-    "to you here. What went wrong? Type it here, or tap Skip."
-)
-COMMENT_THANKS = "Thank you, I've passed that on to the team. Have a great day!"
-LOW_COMMENT_THANKS = "Thank you, I've added that to ticket {ticket}. A team lead will be in touch."
-SKIPPED = "No problem. Thanks for chatting with us, and have a great day!"
+
+
+def skip_button(lang: str) -> Dict[str, str]:
+    return {"title": t("csat.button.skip", lang), "payload": "/deny"}
+
+
+def rating_buttons(lang: str) -> List[Dict[str, str]]:
+    ratings = [
+        {"title": t(f"csat.rating.{value}", lang), "payload": f'/rate{{"rating": "{value}"}}'}
+        for value in (5, 4, 3, 2, 1)
+    ]
+    return ratings + [skip_button(lang)]
+
+
+# The English texts, as constants (the texts in every language: bot/i18n/messages/csat.py).
+SKIP_BUTTON = skip_button("en")
+RATING_BUTTONS = rating_buttons("en")
+QUESTION = t("csat.question", "en")
+# What the question follows: the customer's thanks, goodbye, "no, that's all", or a helpful answer.
+OPENERS = ("thank", "goodbye", "deny", "kb_feedback")
+COMMENT_PROMPT = t("csat.comment_prompt", "en")
+COMMENT_THANKS = t("csat.comment_thanks", "en")
+SKIPPED = t("csat.skipped", "en")
 NOT_ASKED = "utter_default"  # a rating nobody asked for reads as not understood
-ALL_DONE = "Alright! Come back any time."
+ALL_DONE = t("csat.all_done", "en")
 REQUEST_FORMS = {
     "check_order": "order_status_form",
     "cancel_order": "cancel_order_form",
@@ -99,6 +104,14 @@ CLOSING_WORDS = set(
         "skip",
     ]
 )
+# The same in Japanese ("いいえ、大丈夫です", "ありがとうございました"): the phrases, removed from the
+# text before looking for anything else in it.
+JA_CLOSINGS = re.compile(
+    r"ありがとう(?:ございます|ございました)?|どうも|いいえ|いえ|大丈夫(?:です)?|結構です|"
+    r"特に(?:ない|なし|ありません|ございません)(?:です)?|ないです|ありません|なし|以上(?:です)?|"
+    r"さようなら|バイバイ|スキップ|了解(?:です|しました)?|はい|失礼します|お世話になりました"
+)
+_JAPANESE_LETTER = re.compile(r"[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 NOTHING_ASKED = SlotSet("csat_state", None)  # the rules wait for the customer on this (data/rules/csat.yml)
 
 
@@ -122,14 +135,21 @@ def why_not_ask(tracker: Tracker, summary: Summary) -> Optional[str]:
     return None
 
 
-async def ask_rating(dispatcher: CollectingDispatcher, tracker: Tracker, opener: str) -> Optional[List[Dict[str, Any]]]:
-    """Ask the question if it is time (the events to return), else None and nothing said."""
+async def ask_rating(
+    dispatcher: CollectingDispatcher, tracker: Tracker, occasion: str
+) -> Optional[List[Dict[str, Any]]]:
+    """Ask the question if it is time (the events to return), else None and nothing said.
+    `occasion` (one of OPENERS) chooses the words before the question."""
     summary = summarize(tracker.events)
     if why_not_ask(tracker, summary) is not None:
         return None
     if await run_sync(csat.ask, conversation_of(tracker, summary)) is None:
         return None  # asked already (the database knows, whatever the slots say)
-    dispatcher.utter_message(text=f"{opener} {QUESTION}", buttons=RATING_BUTTONS)
+    lang = language_of(tracker)
+    opener = t(f"csat.opener.{occasion if occasion in OPENERS else 'deny'}", lang)
+    dispatcher.utter_message(
+        text=t("csat.ask", lang, opener=opener, question=t("csat.question", lang)), buttons=rating_buttons(lang)
+    )
     return [SlotSet("csat_asked", True), SlotSet("csat_state", "asked")]
 
 
@@ -142,7 +162,7 @@ def parse_rating(tracker: Tracker) -> Optional[int]:
                 continue
             if 1 <= value <= 5:
                 return value
-    text = (tracker.latest_message.get("text") or "").lower()
+    text = fold_width(tracker.latest_message.get("text") or "").lower()  # "５" is 5
     match = re.search(r"(?<![\d.])([1-5])(?![\d.])", text)
     if match:
         return int(match.group(1))
@@ -161,18 +181,19 @@ class ActionWrapUp(Action):
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "deny"
-        asked = await ask_rating(dispatcher, tracker, OPENERS.get(intent, OPENERS["deny"]))
+        asked = await ask_rating(dispatcher, tracker, intent)
         if asked is not None:
             return asked
+        lang = language_of(tracker)
         if intent == "thank":
             if tracker.active_loop.get("name"):
-                dispatcher.utter_message(text="You're welcome!")  # the form asks its question again
+                dispatcher.utter_message(text=t("csat.youre_welcome", lang))  # the form asks its question again
             else:
                 dispatcher.utter_message(response="utter_youre_welcome")
         elif intent == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
         else:
-            dispatcher.utter_message(text=ALL_DONE)
+            dispatcher.utter_message(text=t("csat.all_done", lang))
         return [NOTHING_ASKED]
 
 
@@ -193,8 +214,9 @@ class ActionRecordRating(Action):
             dispatcher.utter_message(response=NOT_ASKED)
             return [SlotSet("csat_state", None)]
         rating = parse_rating(tracker)
+        lang = language_of(tracker)
         if rating is None:
-            dispatcher.utter_message(text=QUESTION, buttons=RATING_BUTTONS)
+            dispatcher.utter_message(text=t("csat.question", lang), buttons=rating_buttons(lang))
             return [SlotSet("csat_state", "asked")]
         rated = await run_sync(csat.rate, conversation, rating)
         if rated is None:  # answered at the same moment elsewhere
@@ -212,9 +234,10 @@ class ActionRecordRating(Action):
                 priority="high",
             )
             await run_sync(csat.set_follow_up, rated.id, ticket.reference)
-            dispatcher.utter_message(text=LOW_COMMENT_PROMPT.format(ticket=ticket.reference), buttons=[SKIP_BUTTON])
+            prompt = t("csat.low_comment_prompt", lang, ticket=ticket.reference)
+            dispatcher.utter_message(text=prompt, buttons=[skip_button(lang)])
             return events + [SlotSet("ticket_reference", ticket.reference)]  # "any news?" needs no reference
-        dispatcher.utter_message(text=COMMENT_PROMPT, buttons=[SKIP_BUTTON])
+        dispatcher.utter_message(text=t("csat.comment_prompt", lang), buttons=[skip_button(lang)])
         return events
 
 
@@ -225,7 +248,7 @@ class ActionSkipRating(Action):
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         await run_sync(csat.skip, conversation_of(tracker))
-        dispatcher.utter_message(text=SKIPPED)
+        dispatcher.utter_message(text=t("csat.skipped", language_of(tracker)))
         return [SlotSet("csat_state", None)]
 
 
@@ -252,22 +275,26 @@ class ActionRecordCsatComment(Action):
         form = new_request(tracker)
         if form is not None:  # "where is order 100235?": not a comment, the next task
             return [SlotSet("csat_state", None), FollowupAction(form)]
+        lang = language_of(tracker)
         if text.startswith("/"):  # a stale button's payload is not a comment
-            dispatcher.utter_message(text=SKIPPED)
+            dispatcher.utter_message(text=t("csat.skipped", lang))
             return [SlotSet("csat_state", None)]
         question = await run_sync(csat.add_comment, conversation_of(tracker), text)
         if question is not None and question.follow_up_ticket:
             await run_sync(add_message, question.follow_up_ticket, "customer", question.comment or text)
-            dispatcher.utter_message(text=LOW_COMMENT_THANKS.format(ticket=question.follow_up_ticket))
+            dispatcher.utter_message(text=t("csat.low_comment_thanks", lang, ticket=question.follow_up_ticket))
         else:
-            dispatcher.utter_message(text=COMMENT_THANKS)
+            dispatcher.utter_message(text=t("csat.comment_thanks", lang))
         return [SlotSet("csat_state", None)]
 
 
 def just_a_closing(text: str) -> bool:
     """ "no thanks", "bye!", "thank you so much": nothing to pass on. Anything more ("very
     quick, thank you", "no, the tracking link was broken") is a comment, whatever its intent."""
-    return all(word in CLOSING_WORDS for word in re.findall(r"[a-z']+", text.lower()))
+    rest = JA_CLOSINGS.sub(" ", fold_width(text))
+    if _JAPANESE_LETTER.search(rest):  # "とても丁寧でした": a comment
+        return False
+    return all(word in CLOSING_WORDS for word in re.findall(r"[a-z']+", rest.lower()))
 
 
 class ActionSkipCsatComment(Action):
@@ -281,5 +308,5 @@ class ActionSkipCsatComment(Action):
         text = (tracker.latest_message.get("text") or "").strip()
         if text and not text.startswith("/") and not just_a_closing(text):
             return await ActionRecordCsatComment().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(text=SKIPPED)
+        dispatcher.utter_message(text=t("csat.skipped", language_of(tracker)))
         return [SlotSet("csat_state", None)]

@@ -22,7 +22,8 @@ from actions.common import apologise_on_error, channel_of, settings
 from actions.orders import extract_email
 from bot.handoff import queue
 from bot.handoff.escalation import ASK_EMAIL_ON, contact_email_known, escalate
-from bot.handoff.texts import CONTACT_EMAIL_AGAIN, NO_EMAIL_BUTTON, NOT_NOW, contact_email_question
+from bot.handoff.texts import contact_email_question, no_email_button, not_now
+from bot.i18n import language_of, t
 from bot.store.db import run_sync
 
 CONTACT_FORM = "handoff_contact_form"
@@ -30,7 +31,9 @@ SKIPPED = "skipped"  # contact_email: the customer chose not to give one
 # "No email", in the words customers use (the button sends /deny).
 _NO_EMAIL = re.compile(
     r"^\W*(no|nope|nah|skip|none|no thanks?|no thank you|not now|rather not|i'?d rather not|"
-    r"no email|without (an )?email|(just )?(answer|reply) here( only)?|here( is fine)?)\W*$",
+    r"no email|without (an )?email|(just )?(answer|reply) here( only)?|here( is fine)?|"
+    r"いいえ|いえ|不要(です)?|結構です|なし|メール(は)?(不要|なし|いらない)(です)?|"
+    r"(ここ|このチャット)で(大丈夫|いい|結構)(です)?)\W*$",
     re.IGNORECASE,
 )
 
@@ -68,11 +71,12 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         config = settings().handoff
         reason, detail = _reason(tracker)
+        lang = language_of(tracker)
         reset = [SlotSet("handoff_reason", None), SlotSet("handoff_detail", None)]
         if reason == "frustration" and not config.on_frustration:
             dispatcher.utter_message(
-                text="I'm sorry this has been frustrating. If you'd rather talk to a person, just say so.",
-                buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+                text=t("handoff.frustration", lang),
+                buttons=[{"title": t("common.button.talk_to_person", lang), "payload": "/request_human"}],
             )
             return reset
         contact: List[EventType] = []
@@ -98,6 +102,7 @@ class ActionHandoff(Action):
             detail,
             tracker.events,
             slots,
+            lang,
         )
         dispatcher.utter_message(text=outcome.text, buttons=outcome.buttons or None)
         events = [*_close_form(tracker), *contact, *reset]
@@ -115,11 +120,14 @@ class ActionHandedBack(Action):
         return "action_handed_back"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        agent = tracker.get_slot("handoff_agent_name") or "our support team"
-        dispatcher.utter_message(
-            text=f"{agent} has handed you back to me, the virtual assistant. Is there anything else I can help you with?",
-            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No, that's all", "payload": "/deny"}],
-        )
+        agent = tracker.get_slot("handoff_agent_name")
+        lang = language_of(tracker)
+        text = t("handoff.handed_back", lang, agent=agent) if agent else t("handoff.handed_back_team", lang)
+        buttons = [
+            {"title": t("common.button.yes", lang), "payload": "/affirm"},
+            {"title": t("handoff.button.nothing_else", lang), "payload": "/deny"},
+        ]
+        dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet("handoff_agent_name", None)]
 
 
@@ -128,9 +136,7 @@ class ActionStoppedWaiting(Action):
         return "action_stopped_waiting"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Okay, you're out of the queue and back with me, the virtual assistant. What can I do for you?"
-        )
+        dispatcher.utter_message(text=t("handoff.stopped_waiting", language_of(tracker)))
         return []
 
 
@@ -144,8 +150,9 @@ class ActionAskContactEmail(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         config = settings().handoff
         unavailable = await run_sync(queue.availability, config) or "no_agents"
-        why = NOT_NOW[unavailable].format(hours=config.hours.describe())
-        dispatcher.utter_message(text=contact_email_question(why), buttons=[NO_EMAIL_BUTTON])
+        lang = language_of(tracker)
+        why = not_now(unavailable, config.hours.describe(), lang)
+        dispatcher.utter_message(text=contact_email_question(why, lang), buttons=[no_email_button(lang)])
         return []
 
 
@@ -164,5 +171,6 @@ class ValidateHandoffContactForm(FormValidationAction):
         tries = int(tracker.get_slot("contact_email_tries") or 0) + 1
         if intent in ("deny", "stop") or _NO_EMAIL.match(text.strip()) or tries >= 2:
             return {"contact_email": SKIPPED, "contact_email_tries": None}
-        dispatcher.utter_message(text=CONTACT_EMAIL_AGAIN, buttons=[NO_EMAIL_BUTTON])
+        lang = language_of(tracker)
+        dispatcher.utter_message(text=t("handoff.contact_email_again", lang), buttons=[no_email_button(lang)])
         return {"contact_email": None, "contact_email_tries": float(tries)}

@@ -26,43 +26,60 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of
-from actions.csat import NOTHING_ASKED, OPENERS, ask_rating
+from actions.csat import NOTHING_ASKED, ask_rating
+from bot.i18n import language_of, t
+from bot.i18n.detect import has_japanese
 from bot.store.db import run_sync
 from bot.store.knowledge import FEEDBACK_SUGGESTIONS, record_feedback, record_query
 from knowledge_base.decision import Decision, Outcome
 from knowledge_base.formatting import render_plain, shorten
-from knowledge_base.service import get_knowledge_base
+from knowledge_base.service import english_only, get_knowledge_base
 
 logger = logging.getLogger(__name__)
 
 CHOOSE_INTENT = "kb_choose"
 BUTTON_TITLE_LIMIT = 60  # Slack allows 75 characters on a button; leave room for "…"
 
-TICKET_BUTTON = {"title": "Open a ticket", "payload": "/open_ticket"}
-HUMAN_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
-FEEDBACK_BUTTONS = [
-    {"title": "Yes", "payload": '/kb_feedback{"kb_helpful":"yes"}'},
-    {"title": "No", "payload": '/kb_feedback{"kb_helpful":"no"}'},
-]
 
-NO_ANSWER_TEXT = (
-    "Sorry, I couldn't find anything about that in our help centre. "
-    "I can open a ticket for our support team, or connect you with a person."
-)
-NONE_OF_THESE_TEXT = (
-    "Sorry I couldn't find the right article. I can open a ticket for our support team, or connect you with a person."
-)
-UNHELPFUL_TEXT = "Sorry about that — I can open a ticket or get you a person."
-HELPFUL_TEXT = "Glad it helped! Anything else I can do for you?"
+def ticket_button(lang: str) -> Dict[str, str]:
+    return {"title": t("common.button.open_ticket", lang), "payload": "/open_ticket"}
 
 
+def human_button(lang: str) -> Dict[str, str]:
+    return {"title": t("common.button.talk_to_person", lang), "payload": "/request_human"}
+
+
+def ways_forward(lang: str) -> List[Dict[str, str]]:
+    return [ticket_button(lang), human_button(lang)]
+
+
+def feedback_buttons(lang: str) -> List[Dict[str, str]]:
+    return [
+        {"title": t("common.button.yes", lang), "payload": '/kb_feedback{"kb_helpful":"yes"}'},
+        {"title": t("common.button.no", lang), "payload": '/kb_feedback{"kb_helpful":"no"}'},
+    ]
+
+
+TICKET_BUTTON = ticket_button("en")
+HUMAN_BUTTON = human_button("en")
+FEEDBACK_BUTTONS = feedback_buttons("en")
+NO_ANSWER_TEXT = t("kb.no_answer", "en")
+NONE_OF_THESE_TEXT = t("kb.none_of_these", "en")
+UNHELPFUL_TEXT = t("kb.unhelpful", "en")
+HELPFUL_TEXT = t("kb.helpful", "en")
+
+# What the assistant can also do for a customer who asked how it works: intent -> payload. The
+# button's title is `kb.offer.<intent>.button`, "do it, or read the article?" `kb.offer.<intent>.clarify`.
 OFFERS = {
-    # intent: (button title, payload, "Do you want me to ...")
-    "check_order": ("Check my order", "/check_order", "check your order"),
-    "cancel_order": ("Cancel an order", "/cancel_order", "cancel an order"),
-    "open_ticket": ("Open a ticket", "/open_ticket", "open a ticket for our team"),
-    "ticket_status": ("Check a ticket", "/ticket_status", "check on your ticket"),
+    "check_order": "/check_order",
+    "cancel_order": "/cancel_order",
+    "open_ticket": "/open_ticket",
+    "ticket_status": "/ticket_status",
 }
+
+
+def offer_button(intent: str, lang: str) -> Dict[str, str]:
+    return {"title": t(f"kb.offer.{intent}.button", lang), "payload": OFFERS[intent]}
 
 
 def choose_payload(doc_id: str) -> str:
@@ -89,16 +106,21 @@ def _source(passage: Dict[str, Any]) -> str:
     return passage["title"] + (f" {passage['url']}" if passage.get("url") else "")
 
 
-def answer_message(passage: Dict[str, Any], see_also: Optional[Dict[str, Any]] = None) -> str:
+def answer_message(
+    passage: Dict[str, Any], see_also: Optional[Dict[str, Any]] = None, lang: str = "en", english_only: bool = False
+) -> str:
     """The passage, under its section heading (the heading often *is* the answer: "Shipping
-    to Canada, the UK and the EU"), with its source and a close second article if there is one."""
+    to Canada, the UK and the EU"), with its source and a close second article if there is one.
+    `english_only`: a Japanese question answered from the English help centre says so first."""
     body = render_plain(passage["text"])
     section = (passage.get("section") or "").split(" > ")[-1].strip()
     if section and not body.lower().startswith(section.lower()):
         body = f"{section}\n{body}"
-    text = f"{body}\n\nSource: {_source(passage)}"
+    if english_only and lang == "ja":
+        body = f"{t('kb.english_only', lang)}\n\n{body}"
+    text = f"{body}\n\n{t('kb.source', lang, source=_source(passage))}"
     if see_also and see_also.get("doc_id") != passage.get("doc_id"):
-        text += f"\nSee also: {_source(see_also)}"
+        text += f"\n{t('kb.see_also', lang, source=_source(see_also))}"
     return text
 
 
@@ -107,11 +129,23 @@ def last_answer(query: str, passage: Dict[str, Any]) -> Dict[str, Any]:
     return {"query": query, **{k: passage.get(k) for k in keys}}
 
 
-def _from_decision(decision: Decision) -> Dict[str, Any]:
+def _kb_language(query: str, tracker: Tracker) -> str:
+    """Which help centre a search of the action server's own uses: the front door's rule (a
+    question with Japanese in it: the Japanese one), else the conversation's language."""
+    if query:
+        return "ja" if has_japanese(query) else "en"
+    return language_of(tracker)
+
+
+def _from_decision(decision: Decision, language: str = "en") -> Dict[str, Any]:
     """The action server's own search (a stale button, a message that skipped the front door),
     in the front door's shape."""
     outcome = {Outcome.ANSWER: "answer", Outcome.DID_YOU_MEAN: "suggest", Outcome.NO_ANSWER: "no_answer"}
+    kb = get_knowledge_base(language)
+    shown = [h for h in (decision.answer, decision.best, *decision.suggestions) if h is not None]
     return {
+        "language": language,
+        "english_only": sorted({h.doc_id for h in shown if english_only(h.doc_id, kb)}) if language == "ja" else [],
         "outcome": outcome[decision.outcome],
         "query": decision.query,
         "generation": decision.generation,
@@ -139,11 +173,12 @@ class ActionAnswerFromKB(Action):
             if isinstance(choice, dict) and choice.get("doc_id") == doc_id:
                 return {"outcome": "answer", "query": query, "answer": choice, "best": choice, "generation": 0}
         # Offered before this conversation's choices were kept (or the slot was reset): search.
-        kb = get_knowledge_base()
+        language = _kb_language(query, tracker)
+        kb = get_knowledge_base(language)
         decision = await run_sync(kb.ask, query or doc_id, doc_id)
         if decision.outcome != Outcome.ANSWER:
             decision = await run_sync(kb.ask, query)
-        return _from_decision(decision)
+        return _from_decision(decision, language)
 
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
@@ -154,7 +189,8 @@ class ActionAnswerFromKB(Action):
             found = await self._chosen(tracker, chosen)
         elif not isinstance(found, dict):
             query = (tracker.latest_message.get("text") or "").strip()
-            found = _from_decision(await run_sync(get_knowledge_base().ask, query))
+            language = _kb_language(query, tracker)
+            found = _from_decision(await run_sync(get_knowledge_base(language).ask, query), language)
         query = found.get("query") or tracker.get_slot("kb_query") or ""
         outcome = found.get("outcome") or "no_answer"
         best = found.get("best") or {}
@@ -176,29 +212,24 @@ class ActionAnswerFromKB(Action):
             SlotSet("kb_outcome", RECORDED_OUTCOME.get(outcome, Outcome.NO_ANSWER.value)),
         ]
         answer = found.get("answer")
-        offer = OFFERS.get(found.get("offer") or "")
+        offer = found.get("offer") if found.get("offer") in OFFERS else None
+        lang = language_of(tracker)
         if outcome == "answer" and isinstance(answer, dict):
-            dispatcher.utter_message(text=answer_message(answer, found.get("see_also")))
+            english = bool(answer.get("english_only")) or answer.get("doc_id") in (found.get("english_only") or [])
+            dispatcher.utter_message(text=answer_message(answer, found.get("see_also"), lang, english))
             if offer:  # they asked how it works: the assistant can also do it
-                title, payload, _ = offer
                 dispatcher.utter_message(
-                    text="Was this helpful? I can also do it for you.",
-                    buttons=[*FEEDBACK_BUTTONS, {"title": title, "payload": payload}],
+                    text=t("kb.was_helpful_can_do", lang),
+                    buttons=[*feedback_buttons(lang), offer_button(offer, lang)],
                 )
             else:
-                dispatcher.utter_message(text="Was this helpful?", buttons=FEEDBACK_BUTTONS)
+                dispatcher.utter_message(text=t("kb.was_helpful", lang), buttons=feedback_buttons(lang))
             return events + [SlotSet("kb_last_answer", last_answer(query, answer)), SlotSet("kb_choices", None)]
         if outcome == "clarify" and isinstance(answer, dict) and offer:
-            title, payload, phrase = offer
+            read = t("kb.button.read", lang, title=shorten(answer["title"], BUTTON_TITLE_LIMIT - 6))
             dispatcher.utter_message(
-                text=f"Do you want me to {phrase}, or to read \u201c{answer['title']}\u201d?",
-                buttons=[
-                    {"title": title, "payload": payload},
-                    {
-                        "title": f"Read: {shorten(answer['title'], BUTTON_TITLE_LIMIT - 6)}",
-                        "payload": choose_payload(answer["doc_id"]),
-                    },
-                ],
+                text=t(f"kb.offer.{offer}.clarify", lang, title=answer["title"]),
+                buttons=[offer_button(offer, lang), {"title": read, "payload": choose_payload(answer["doc_id"])}],
             )
             return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", [answer])]
         if outcome == "suggest" and suggestions:
@@ -206,11 +237,11 @@ class ActionAnswerFromKB(Action):
                 {"title": shorten(p["title"], BUTTON_TITLE_LIMIT), "payload": choose_payload(p["doc_id"])}
                 for p in suggestions
             ]
-            buttons.append({"title": "None of these", "payload": "/kb_none"})
-            text = "Did you mean one of these?" if len(suggestions) > 1 else "Did you mean this?"
+            buttons.append({"title": t("kb.button.none_of_these", lang), "payload": "/kb_none"})
+            text = t("kb.did_you_mean_many" if len(suggestions) > 1 else "kb.did_you_mean_one", lang)
             dispatcher.utter_message(text=text, buttons=buttons)
             return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", suggestions)]
-        dispatcher.utter_message(text=NO_ANSWER_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
+        dispatcher.utter_message(text=t("kb.no_answer", lang), buttons=ways_forward(lang))
         return events + [SlotSet("kb_last_answer", None), SlotSet("kb_choices", None)]
 
 
@@ -228,8 +259,9 @@ class ActionKBFeedback(Action):
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             helpful = {"affirm": True, "deny": False}.get(intent or "")
         answer = tracker.get_slot("kb_last_answer")
+        lang = language_of(tracker)
         if helpful is None:
-            dispatcher.utter_message(text="Was the answer helpful?", buttons=FEEDBACK_BUTTONS)
+            dispatcher.utter_message(text=t("kb.was_answer_helpful", lang), buttons=feedback_buttons(lang))
             return [NOTHING_ASKED]
         if isinstance(answer, dict) and answer.get("doc_id"):
             await run_sync(
@@ -245,12 +277,12 @@ class ActionKBFeedback(Action):
             logger.info("feedback without an answer to rate (conversation %s)", tracker.sender_id)
         events: List[Dict[str, Any]] = [SlotSet("kb_helpful", None)]
         if helpful:  # the answer settled it: time for the satisfaction question (actions/csat.py)
-            asked = await ask_rating(dispatcher, tracker, OPENERS["kb_feedback"])
+            asked = await ask_rating(dispatcher, tracker, "kb_feedback")
             if asked is not None:
                 return events + asked
-            dispatcher.utter_message(text=HELPFUL_TEXT)
+            dispatcher.utter_message(text=t("kb.helpful", lang))
             return events + [NOTHING_ASKED]
-        dispatcher.utter_message(text=UNHELPFUL_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
+        dispatcher.utter_message(text=t("kb.unhelpful", lang), buttons=ways_forward(lang))
         count = float(tracker.get_slot("kb_unhelpful_count") or 0) + 1
         return events + [SlotSet("kb_unhelpful_count", count), NOTHING_ASKED]
 
@@ -273,6 +305,7 @@ class ActionKBNone(Action):
                 sender_id=tracker.sender_id,
                 kind=FEEDBACK_SUGGESTIONS,
             )
-        dispatcher.utter_message(text=NONE_OF_THESE_TEXT, buttons=[TICKET_BUTTON, HUMAN_BUTTON])
+        lang = language_of(tracker)
+        dispatcher.utter_message(text=t("kb.none_of_these", lang), buttons=ways_forward(lang))
         count = float(tracker.get_slot("kb_unhelpful_count") or 0) + 1
         return [SlotSet("kb_outcome", Outcome.NO_ANSWER.value), SlotSet("kb_unhelpful_count", count)]

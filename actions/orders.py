@@ -23,20 +23,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, settings
+from bot.i18n import format_date, language_of, t
+from bot.i18n.detect import fold_width
 from bot.store import lookup_guard
 from bot.store.db import run_sync
 from bot.store.orders import CancelResult, OrderView, cancel_order, find_order, normalize_email, normalize_order_number
 
 OFFER_TICKET_AFTER = 3
-LOCKED_TEXT = (
-    "For your security I can't look up any more orders right now. "
-    "I can open a ticket and our team will help you find it."
-)
+LOCKED_TEXT = t("orders.locked", "en")
 
 # Linear-time patterns (a customer's message is hostile input): each match attempt starts only
 # where a run of its characters starts (the look-behinds) and every repetition is bounded.
 _ORDER_NUMBER_IN_TEXT = re.compile(r"(?<!\d)(\d{3} ?\d{3})(?!\d)")
-_EMAIL_IN_TEXT = re.compile(r"(?<![^@\s<>(),;:])[^@\s<>(),;:]{1,64}@[^@\s<>(),;:]{1,252}\.[A-Za-z]{2,24}(?![A-Za-z])")
+# ASCII addresses inside any text, Japanese included ("メールはalice@example.comです").
+_EMAIL_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,252}\.[A-Za-z]{2,24}(?![A-Za-z])"
+)
 
 TRACKING_URLS = {
     "UPS": "https://www.ups.com/track?tracknum={}",
@@ -55,7 +57,7 @@ def extract_order_number(text: Any) -> Optional[str]:
     direct = normalize_order_number(text)
     if direct:
         return direct
-    matches = {m.replace(" ", "") for m in _ORDER_NUMBER_IN_TEXT.findall(str(text or ""))}
+    matches = {m.replace(" ", "") for m in _ORDER_NUMBER_IN_TEXT.findall(fold_width(str(text or "")))}
     return matches.pop() if len(matches) == 1 else None
 
 
@@ -63,20 +65,20 @@ def extract_email(text: Any) -> Optional[str]:
     direct = normalize_email(text)
     if direct:
         return direct
-    matches = {m.lower() for m in _EMAIL_IN_TEXT.findall(str(text or ""))}
+    matches = {m.lower() for m in _EMAIL_IN_TEXT.findall(fold_width(str(text or "")))}
     return normalize_email(matches.pop()) if len(matches) == 1 else None
 
 
-def email_slot(value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+def email_slot(value: Any, dispatcher: CollectingDispatcher, lang: str = "en") -> Dict[str, Any]:
     """A form's `email` slot: the address found in what the customer typed, or ask again."""
     email = extract_email(value)
     if email is None:
-        dispatcher.utter_message(text="That doesn't look like an email address. It should look like name@example.com.")
+        dispatcher.utter_message(text=t("orders.invalid_email", lang))
     return {"email": email}
 
 
-def _day(value: dt.date) -> str:
-    return f"{value:%A} {value.day} {value:%B}"
+def _day(value: dt.date, lang: str = "en") -> str:
+    return format_date(value, lang)
 
 
 def money(amount, currency: str) -> str:
@@ -84,8 +86,9 @@ def money(amount, currency: str) -> str:
     return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}"
 
 
-def describe_items(order: OrderView) -> str:
-    return ", ".join(f"{i.quantity} × {i.name}" for i in order.items)
+def describe_items(order: OrderView, lang: str = "en") -> str:
+    items = (t("orders.item", lang, quantity=i.quantity, name=i.name) for i in order.items)
+    return t("common.list_separator", lang).join(items)
 
 
 def tracking_url(carrier: Optional[str], number: Optional[str]) -> Optional[str]:
@@ -93,70 +96,70 @@ def tracking_url(carrier: Optional[str], number: Optional[str]) -> Optional[str]
     return template.format(quote(number)) if template and number else None
 
 
-def describe_order(order: OrderView) -> str:
-    """The answer to 'where is my order?': status first, then what the customer can act on."""
-    lines = [
-        f"Order {order.number} ({describe_items(order)}, {money(order.total, order.currency)}), placed {_day(order.placed_at.date())}:"
-    ]
+def _status_lines(order: OrderView, lang: str) -> List[str]:
+    """What the order's status means for the customer, one line each."""
     status = order.status
-    if status == "processing":
-        lines.append("Status: processing. We're preparing it and it hasn't shipped yet, so you can still cancel it.")
-        if order.estimated_delivery:
-            lines.append(f"Estimated delivery: {_day(order.estimated_delivery)}.")
-    elif status == "shipped":
-        lines.append(f"Status: shipped with {order.carrier}.")
-        lines.append(f"Tracking number: {order.tracking_number}")
+    if status == "shipped":
+        lines = [
+            t("orders.line.shipped", lang, carrier=order.carrier),
+            t("orders.line.tracking_number", lang, tracking_number=order.tracking_number),
+        ]
         url = tracking_url(order.carrier, order.tracking_number)
-        if url:
-            lines.append(f"Track it here: {url}")
-        if order.estimated_delivery:
-            lines.append(f"Estimated delivery: {_day(order.estimated_delivery)}.")
-    elif status == "delivered":
-        when = f" on {_day(order.delivered_at.date())}" if order.delivered_at else ""
-        lines.append(f"Status: delivered{when} by {order.carrier} (tracking number {order.tracking_number}).")
-    elif status == "cancelled":
-        lines.append("Status: cancelled. If you paid, the refund goes back to your original payment method.")
-    elif status == "returned":
-        lines.append(
-            "Status: returned. Your return was received; the refund goes back to your original payment method."
-        )
-    lines.append(f"Shipping to: {order.shipping_address}")
+        return lines + ([t("orders.line.track_here", lang, url=url)] if url else [])
+    if status == "delivered":
+        fields = {"carrier": order.carrier, "tracking_number": order.tracking_number}
+        if order.delivered_at:
+            return [t("orders.line.delivered_on", lang, date=_day(order.delivered_at.date(), lang), **fields)]
+        return [t("orders.line.delivered", lang, **fields)]
+    if status in ("processing", "cancelled", "returned"):
+        return [t(f"orders.line.{status}", lang)]
+    return []
+
+
+def describe_order(order: OrderView, lang: str = "en") -> str:
+    """The answer to 'where is my order?': status first, then what the customer can act on."""
+    heading = t(
+        "orders.heading",
+        lang,
+        number=order.number,
+        items=describe_items(order, lang),
+        total=money(order.total, order.currency),
+        date=_day(order.placed_at.date(), lang),
+    )
+    lines = [heading, *_status_lines(order, lang)]
+    if order.status in ("processing", "shipped") and order.estimated_delivery:
+        lines.append(t("orders.line.estimated_delivery", lang, date=_day(order.estimated_delivery, lang)))
+    lines.append(t("orders.line.shipping_to", lang, address=order.shipping_address))
     return "\n".join(lines)
 
 
-STATUS_TEXT = {
-    "processing": "Processing",
-    "shipped": "Shipped",
-    "delivered": "Delivered",
-    "cancelled": "Cancelled",
-    "returned": "Returned",
-}
-STATUS_NOTE = {
-    "processing": "We're preparing it and it hasn't shipped yet, so you can still cancel it.",
-    "cancelled": "If you paid, the refund goes back to your original payment method.",
-    "returned": "Your return was received; the refund goes back to your original payment method.",
-}
+STATUSES = ("processing", "shipped", "delivered", "cancelled", "returned")
+NOTED = ("processing", "cancelled", "returned")  # the statuses whose card carries a note
 
 
-def order_card(order: OrderView) -> Dict[str, Any]:
+def order_card(order: OrderView, lang: str = "en") -> Dict[str, Any]:
     """The same facts as `describe_order`, as the order card the channels draw (channels/cards.py)."""
     shipped = order.status in ("shipped", "delivered")
+    known = order.status in STATUSES
     return {
         "number": order.number,
         "status": order.status,
-        "status_text": STATUS_TEXT.get(order.status, order.status.capitalize()),
-        "note": STATUS_NOTE.get(order.status),
-        "items": describe_items(order),
+        "status_text": t(f"orders.status.{order.status}", lang) if known else order.status.capitalize(),
+        "note": t(f"orders.note.{order.status}", lang) if order.status in NOTED else None,
+        "items": describe_items(order, lang),
         "total": money(order.total, order.currency),
-        "placed": _day(order.placed_at.date()),
+        "placed": _day(order.placed_at.date(), lang),
         "carrier": order.carrier if shipped else None,
         "tracking_number": order.tracking_number if shipped else None,
         "tracking_url": tracking_url(order.carrier, order.tracking_number) if order.status == "shipped" else None,
-        "estimated_delivery": _day(order.estimated_delivery)
+        "estimated_delivery": _day(order.estimated_delivery, lang)
         if order.estimated_delivery and order.status in ("processing", "shipped")
         else None,
-        "delivered": _day(order.delivered_at.date()) if order.status == "delivered" and order.delivered_at else None,
+        "delivered": _day(order.delivered_at.date(), lang)
+        if order.status == "delivered" and order.delivered_at
+        else None,
         "ship_to": order.shipping_address,
+        "lang": lang,  # the labels the channels draw around these values (channels/cards.py)
     }
 
 
@@ -227,7 +230,9 @@ async def _verified_order(dispatcher, tracker) -> tuple[Optional[OrderView], Lis
     number = tracker.get_slot("order_number")
     keys = [*lookup_keys(tracker), ("order", str(number or ""))]
     if await run_sync(lookup_guard.blocked, keys, _limits()):
-        dispatcher.utter_message(text=LOCKED_TEXT, buttons=[{"title": "Open a ticket", "payload": "/open_ticket"}])
+        lang = language_of(tracker)
+        button = {"title": t("common.button.open_ticket", lang), "payload": "/open_ticket"}
+        dispatcher.utter_message(text=t("orders.locked", lang), buttons=[button])
         return None, [
             SlotSet("order_result", "too_many_failures"),
             SlotSet("order_number", None),
@@ -251,16 +256,13 @@ class ValidateOrderStatusForm(FormValidationAction):
     ) -> Dict[str, Any]:
         number = extract_order_number(value)
         if number is None:
-            dispatcher.utter_message(
-                text="That doesn't look like an order number. It's the 6 digits in your order "
-                "confirmation email, for example 100234."
-            )
+            dispatcher.utter_message(text=t("orders.invalid_number", language_of(tracker)))
         return {"order_number": number}
 
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        return email_slot(value, dispatcher)
+        return email_slot(value, dispatcher, language_of(tracker))
 
 
 class ValidateCancelOrderForm(ValidateOrderStatusForm):
@@ -278,22 +280,21 @@ class ActionLookupOrder(Action):
         if order is None:
             return failure_events
         # The text for REST clients and transcripts; the card for the channels that draw one.
-        dispatcher.utter_message(text=describe_order(order), json_message={"order_card": order_card(order)})
+        lang = language_of(tracker)
+        dispatcher.utter_message(text=describe_order(order, lang), json_message={"order_card": order_card(order, lang)})
         return verified_order_events(order, "found")
 
 
-_NOT_CANCELLABLE = {
-    "shipped": "Order {number} has already shipped with {carrier}, so it can't be cancelled any more. "
-    "Once it arrives you can return it within 30 days for a full refund.",
-    "delivered": "Order {number} has already been delivered, so it can't be cancelled. "
-    "You can return it within 30 days of delivery for a full refund.",
-    "cancelled": "Order {number} is already cancelled; there's nothing more to do.",
-    "returned": "Order {number} has already been returned, so it can't be cancelled.",
-}
+def explain_not_cancellable(order: OrderView, lang: str = "en") -> str:
+    carrier = order.carrier or t("orders.carrier_unknown", lang)
+    return t(f"orders.not_cancellable.{order.status}", lang, number=order.number, carrier=carrier)
 
 
-def explain_not_cancellable(order: OrderView) -> str:
-    return _NOT_CANCELLABLE[order.status].format(number=order.number, carrier=order.carrier or "the carrier")
+def cancel_buttons(lang: str) -> List[Dict[str, str]]:
+    return [
+        {"title": t("orders.button.cancel_yes", lang), "payload": "/affirm"},
+        {"title": t("orders.button.cancel_no", lang), "payload": "/deny"},
+    ]
 
 
 class ActionPrepareCancellation(Action):
@@ -307,17 +308,18 @@ class ActionPrepareCancellation(Action):
         order, failure_events = await _verified_order(dispatcher, tracker)
         if order is None:
             return failure_events
+        lang = language_of(tracker)
         if not order.cancellable:
-            dispatcher.utter_message(text=explain_not_cancellable(order))
+            dispatcher.utter_message(text=explain_not_cancellable(order, lang))
             return verified_order_events(order, "not_cancellable")
-        dispatcher.utter_message(
-            text=f"Order {order.number} ({describe_items(order)}, {money(order.total, order.currency)}) "
-            "hasn't shipped yet, so I can cancel it. Do you want me to cancel it now?",
-            buttons=[
-                {"title": "Yes, cancel it", "payload": "/affirm"},
-                {"title": "No, keep it", "payload": "/deny"},
-            ],
+        question = t(
+            "orders.confirm_cancel",
+            lang,
+            number=order.number,
+            items=describe_items(order, lang),
+            total=money(order.total, order.currency),
         )
+        dispatcher.utter_message(text=question, buttons=cancel_buttons(lang))
         return verified_order_events(order, "confirm_cancel")
 
 
@@ -350,21 +352,17 @@ class ActionCancelOrder(Action):
 
     @apologise_on_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        lang = language_of(tracker)
         if not answered_confirmation(tracker):
-            dispatcher.utter_message(
-                text="There's no cancellation waiting for your confirmation. If you want to cancel an order, "
-                'say "cancel my order".'
-            )
+            dispatcher.utter_message(text=t("orders.nothing_to_confirm", lang))
             return [SlotSet("order_result", None)] if tracker.get_slot("order_result") == "confirm_cancel" else []
         result, order = await run_sync(cancel_order, tracker.get_slot("order_number"), tracker.get_slot("email"))
         if result == CancelResult.CANCELLED:
-            dispatcher.utter_message(
-                text=f"Done: order {order.number} is cancelled. The refund of {money(order.total, order.currency)} "
-                "goes back to your original payment method within 5 to 10 business days."
-            )
+            total = money(order.total, order.currency)
+            dispatcher.utter_message(text=t("orders.cancelled", lang, number=order.number, total=total))
             return [SlotSet("order_result", "cancelled")]
         if result == CancelResult.NOT_CANCELLABLE:
-            dispatcher.utter_message(text=explain_not_cancellable(order))
+            dispatcher.utter_message(text=explain_not_cancellable(order, lang))
             return [SlotSet("order_result", "not_cancellable")]
         return failed_lookup_events(dispatcher, tracker)
 
@@ -377,12 +375,10 @@ class ActionAskCancelAgain(Action):
         return "action_ask_cancel_again"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        lang = language_of(tracker)
         dispatcher.utter_message(
-            text=f"I haven't cancelled anything yet. Do you want me to cancel order {tracker.get_slot('order_number')} now?",
-            buttons=[
-                {"title": "Yes, cancel it", "payload": "/affirm"},
-                {"title": "No, keep it", "payload": "/deny"},
-            ],
+            text=t("orders.ask_cancel_again", lang, number=tracker.get_slot("order_number")),
+            buttons=cancel_buttons(lang),
         )
         return []
 
@@ -392,7 +388,6 @@ class ActionKeepOrder(Action):
         return "action_keep_order"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(
-            text=f"Okay, I haven't cancelled anything. Order {tracker.get_slot('order_number')} stays as it is."
-        )
+        number = tracker.get_slot("order_number")
+        dispatcher.utter_message(text=t("orders.kept", language_of(tracker), number=number))
         return [SlotSet("order_result", "found")]

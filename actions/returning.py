@@ -5,9 +5,11 @@ order first, so what they most likely came back for is one click away."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from bot.i18n import t
 from bot.store import conversations
 from bot.store.orders import OrderView, customer_name_for, orders_for_email
 from bot.store.tickets import TicketView, tickets_for_email, tickets_for_sender
@@ -58,36 +60,43 @@ def recognise(sender_id: str, slots: Dict[str, Any]) -> Optional[Returning]:
     return Returning(name, earlier, open_ticket, orders[0] if orders else None)
 
 
-ORDER_STATUS = {
-    "processing": "is being prepared",
-    "shipped": "is on its way",
-    "delivered": "was delivered",
-    "cancelled": "was cancelled",
-    "returned": "was returned",
-}
+ORDER_STATUSES = ("processing", "shipped", "delivered", "cancelled", "returned")
 
 
-def welcome(back: Returning) -> Dict[str, Any]:
+def _ticket_line(ticket: TicketView, lang: str) -> str:
+    status = t(f"session.ticket_status.{ticket.status}", lang) if ticket.status in OPEN_TICKETS else ticket.status
+    return t("session.open_ticket", lang, reference=ticket.reference, subject=ticket.subject, status=status)
+
+
+def _order_line(order: OrderView, lang: str) -> str:
+    known = order.status in ORDER_STATUSES
+    status = t(f"session.order_status.{order.status}", lang) if known else order.status
+    return t("session.latest_order", lang, number=order.number, status=status)
+
+
+def welcome(back: Returning, lang: str = "en") -> Dict[str, Any]:
     """The welcome-back message with its buttons (ticket first, then order)."""
     first = (back.name or "").split()[0] if back.name else ""
-    parts = [f"Welcome back{', ' + first if first else ''}!"]
+    parts = [t("session.welcome_back_name", lang, name=first) if first else t("session.welcome_back", lang)]
     buttons: List[Dict[str, str]] = []
     if back.ticket is not None:
-        parts.append(
-            f"Your ticket {back.ticket.reference} (\u201c{back.ticket.subject}\u201d) is still {back.ticket.status}."
-        )
+        reference = back.ticket.reference
+        parts.append(_ticket_line(back.ticket, lang))
         buttons.append(
             {
-                "title": f"Ticket {back.ticket.reference}",
-                "payload": f'/ticket_status{{"ticket_reference": "{back.ticket.reference}"}}',
+                "title": t("session.button.ticket", lang, reference=reference),
+                "payload": f'/ticket_status{{"ticket_reference": "{reference}"}}',
             }
         )
     if back.order is not None:
-        parts.append(
-            f"Your latest order, {back.order.number}, {ORDER_STATUS.get(back.order.status, back.order.status)}."
-        )
+        number = back.order.number
+        parts.append(_order_line(back.order, lang))
         buttons.append(
-            {"title": f"Order {back.order.number}", "payload": f'/check_order{{"order_number": "{back.order.number}"}}'}
+            {
+                "title": t("session.button.order", lang, number=number),
+                "payload": f'/check_order{{"order_number": "{number}"}}',
+            }
         )
-    parts.append("How can I help today?")
-    return {"text": " ".join(parts), "buttons": buttons}
+    parts.append(t("session.how_can_i_help", lang))
+    text = functools.reduce(lambda first, second: t("common.join", lang, first=first, second=second), parts)
+    return {"text": text, "buttons": buttons}

@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.returning import recognise, welcome
+from bot.i18n import language_of
 from bot.store.db import run_sync
 from bot.store.orders import normalize_email
 
@@ -80,6 +81,6 @@ class ActionSessionStart(Action):
             logger.warning("session: could not look up a returning customer", exc_info=True)
             back = None
         if back is not None and (back.ticket is not None or back.order is not None or back.name):
-            message = welcome(back)
+            message = welcome(back, language_of(tracker))
             dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
         return [SessionStarted(), *carried, *identity, ActionExecuted("action_listen")]

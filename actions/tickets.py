@@ -12,6 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import apologise_on_error, channel_of
 from actions.orders import email_slot
+from bot.i18n import language_of, t
+from bot.i18n.messages import plural_key
 from bot.store.db import run_sync
 from bot.store.models import utcnow
 from bot.store.tickets import (
@@ -23,23 +25,23 @@ from bot.store.tickets import (
     open_ticket,
 )
 
-STATUS_WORDS = {
-    "open": "open and waiting for our team",
-    "pending": "waiting for a reply from you",
-    "resolved": "resolved",
-    "closed": "closed",
-}
+STATES = ("open", "pending", "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
 
 
-def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
+def ago(when: dt.datetime, now: dt.datetime | None = None, lang: str = "en") -> str:
     seconds = max(0, int(((now or utcnow()) - when).total_seconds()))
     if seconds < 90:
-        return "just now"
+        return t("tickets.ago.just_now", lang)
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+            return t(plural_key(f"tickets.ago.{unit}", count), lang, count=count)
+    return t("tickets.ago.just_now", lang)
+
+
+def priority_word(priority: str, lang: str) -> str:
+    return t(f"tickets.priority.{priority}", lang) if priority in PRIORITIES else priority
 
 
 class ValidateOpenTicketForm(FormValidationAction):
@@ -51,7 +53,7 @@ class ValidateOpenTicketForm(FormValidationAction):
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
         if len(text) < 3:
-            dispatcher.utter_message(text="Could you say in a few words what the ticket is about?")
+            dispatcher.utter_message(text=t("tickets.ask_subject_again", language_of(tracker)))
             return {"ticket_subject": None}
         return {"ticket_subject": text[:200]}
 
@@ -60,16 +62,14 @@ class ValidateOpenTicketForm(FormValidationAction):
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
         if len(text) < 5:
-            dispatcher.utter_message(
-                text="A little more detail helps our team solve it on the first reply. What happened?"
-            )
+            dispatcher.utter_message(text=t("tickets.ask_description_again", language_of(tracker)))
             return {"ticket_description": None}
         return {"ticket_description": text[:5000]}
 
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        return email_slot(value, dispatcher)
+        return email_slot(value, dispatcher, language_of(tracker))
 
 
 class ActionOpenTicket(Action):
@@ -93,11 +93,17 @@ class ActionOpenTicket(Action):
             sender_id=tracker.sender_id,
             order_number=order_number,
         )
-        how = "as you asked" if requested else "based on what you wrote"
+        lang = language_of(tracker)
         dispatcher.utter_message(
-            text=f'I\'ve opened ticket {ticket.reference}: "{ticket.subject}" with {ticket.priority} priority ({how}). '
-            f"Our team will reply to {ticket.email}, usually within one business day. "
-            f"You can ask me about {ticket.reference} any time."
+            text=t(
+                "tickets.opened",
+                lang,
+                reference=ticket.reference,
+                subject=ticket.subject,
+                priority=priority_word(ticket.priority, lang),
+                how=t("tickets.priority_how.asked" if requested else "tickets.priority_how.inferred", lang),
+                email=ticket.email,
+            )
         )
         return [
             SlotSet("ticket_subject", None),
@@ -116,18 +122,25 @@ class ValidateTicketStatusForm(FormValidationAction):
     ) -> Dict[str, Any]:
         reference = normalize_reference(value)
         if reference is None:
-            dispatcher.utter_message(text="That doesn't look like a ticket reference. It looks like T-000123.")
+            dispatcher.utter_message(text=t("tickets.invalid_reference", language_of(tracker)))
         return {"ticket_reference": reference}
 
 
-def describe_ticket(ticket: TicketView, show_details: bool) -> str:
-    state = STATUS_WORDS.get(ticket.status, ticket.status)
-    text = f"Ticket {ticket.reference}"
-    if show_details:
-        text += f' ("{ticket.subject}")'
-    text += f" is {state}. Priority: {ticket.priority}. Opened {ago(ticket.created_at)}, last updated {ago(ticket.updated_at)}."
+def describe_ticket(ticket: TicketView, show_details: bool, lang: str = "en") -> str:
+    text = t(
+        "tickets.status_line",
+        lang,
+        reference=ticket.reference,
+        subject=t("tickets.subject_part", lang, subject=ticket.subject) if show_details else "",
+        state=t(f"tickets.state.{ticket.status}", lang) if ticket.status in STATES else ticket.status,
+        priority=priority_word(ticket.priority, lang),
+        opened=ago(ticket.created_at, lang=lang),
+        updated=ago(ticket.updated_at, lang=lang),
+    )
     if ticket.status == "pending":
-        text += f" Please check the email we sent{' to ' + ticket.email if show_details else ''}."
+        text += (
+            t("tickets.check_email_to", lang, email=ticket.email) if show_details else t("tickets.check_email", lang)
+        )
     return text
 
 
@@ -149,6 +162,6 @@ class ActionCheckTicket(Action):
         # anyone can type someone else's address.
         email = (tracker.get_slot("verified_email") or "").lower()
         owner = ticket.sender_id == tracker.sender_id or (email and email == (ticket.email or "").lower())
-        dispatcher.utter_message(text=describe_ticket(ticket, show_details=bool(owner)))
+        dispatcher.utter_message(text=describe_ticket(ticket, bool(owner), language_of(tracker)))
         # Kept, so a follow-up like "any news on my ticket?" needs no reference again.
         return [SlotSet("ticket_reference", ticket.reference)]

@@ -20,6 +20,9 @@ import logging
 from dataclasses import dataclass
 from typing import Optional
 
+from bot.i18n import t
+from bot.i18n.detect import EN, detect
+from bot.i18n.messages import plural_key
 from bot.ratelimit import RateLimiter
 from bot.settings import Security
 
@@ -40,18 +43,21 @@ class Refusal:
         return data
 
 
-def too_long_text(length: int, limit: int) -> str:
-    return (
-        f"Your message is {length:,} characters long, and I can read up to {limit:,} at a time. "
-        "Could you shorten it, or send it in a few parts?"
-    )
+DETECT_CHARS = 2000  # enough of a refused message to tell its language
 
 
-def too_fast_text(seconds: int) -> str:
-    return (
-        "You're sending messages faster than I can read them. "
-        f"Please wait {seconds} second{'s' if seconds != 1 else ''} and try again."
-    )
+def language_of_text(text: str) -> str:
+    """The language to refuse a message in: the one it is written in, else English (a refusal
+    comes before the conversation, and its language, are looked at)."""
+    return detect((text or "")[:DETECT_CHARS]) or EN
+
+
+def too_long_text(length: int, limit: int, lang: str = EN) -> str:
+    return t("server.too_long", lang, length=length, limit=limit)
+
+
+def too_fast_text(seconds: int, lang: str = EN) -> str:
+    return t("server.too_fast", lang, duration=t(plural_key("common.seconds", seconds), lang, count=seconds))
 
 
 class Intake:
@@ -71,11 +77,14 @@ class Intake:
         return self.security.max_message_chars
 
     def length(self, text: str) -> Optional[Refusal]:
+        """Refused, in the message's own language, when it is too long to read."""
         if len(text) > self.max_chars:
-            return Refusal("too_long", 413, too_long_text(len(text), self.max_chars))
+            return Refusal("too_long", 413, too_long_text(len(text), self.max_chars, language_of_text(text)))
         return None
 
-    def rate(self, conversation: str, address: Optional[str] = None) -> Optional[Refusal]:
+    def rate(self, conversation: str, address: Optional[str] = None, text: str = "") -> Optional[Refusal]:
+        """Refused while the conversation or the address is over its rate; said in the language
+        of `text`, the message that was refused (English without one)."""
         scope = "conversation"
         wait = self.limiter.check(self.security.rate_conversation, scope, conversation)
         if wait is None and address:
@@ -84,11 +93,12 @@ class Intake:
         if wait is None:
             return None
         logger.warning("intake: %s over its rate limit (%s); retry in %s s", scope, conversation, wait)
-        return Refusal("rate_limited", 429, too_fast_text(wait), wait)
+        return Refusal("rate_limited", 429, too_fast_text(wait, language_of_text(text)), wait)
 
     def check(self, text: str, conversation: str, address: Optional[str] = None) -> Optional[Refusal]:
-        """Length first (a message refused for its length is not counted), then the rates."""
-        return self.length(text) or self.rate(conversation, address)
+        """Length first (a message refused for its length is not counted), then the rates; a
+        refusal is in the language the message is written in."""
+        return self.length(text) or self.rate(conversation, address, text)
 
     def address_rate(self, scope: str, address: str, rule: Optional[str] = None) -> Optional[int]:
         """Seconds to wait before `address` may make another `scope` request, or None."""

@@ -11,8 +11,10 @@ from typing import Any, Dict, List, Optional
 from bot.handoff import ownership, queue
 from bot.handoff.records import REASONS
 from bot.handoff.teams import route
-from bot.handoff.texts import NOT_NOW, STOP_WAITING_BUTTON, ticket_body, ticket_instead_of_queue, wait_text
+from bot.handoff.texts import not_now, stop_waiting_button, ticket_body, ticket_instead_of_queue, wait_text
 from bot.handoff.transcript import summarize
+from bot.i18n import SLOT as LANGUAGE_SLOT
+from bot.i18n import normalize, t
 from bot.settings import HandoffConfig
 from bot.store.handoff import HandoffStatus
 from bot.store.tickets import open_ticket
@@ -49,18 +51,18 @@ def escalate(
     detail: str,
     events: List[Dict[str, Any]],
     slots: Dict[str, Any],
+    lang: Optional[str] = None,
 ) -> Outcome:
+    """What happens when the customer needs a person, said in `lang` (default: the
+    conversation's `language` slot)."""
+    lang = normalize(lang or slots.get(LANGUAGE_SLOT))
     reason_text = detail or REASONS.get(reason, reason)
     summary = summarize(events, slots, reason_text)
     email = contact_email_known(slots)
     customer = {"customer_name": slots.get("customer_name"), "customer_email": slots.get("verified_email")}
 
     if queue.open_handoff_for(sender_id) is not None:
-        return Outcome(
-            "You're already waiting for a person from our team; they'll see everything you write here.",
-            [STOP_WAITING_BUTTON],
-            True,
-        )
+        return Outcome(t("handoff.already_waiting", lang), [stop_waiting_button(lang)], True)
 
     unavailable = queue.availability(config)
     if unavailable:
@@ -74,9 +76,9 @@ def escalate(
         )
         handoff = queue.create(sender_id, channel, reason, detail=reason_text, summary=summary, **customer)
         ownership.close(handoff.id, HandoffStatus.ticketed, ticket_reference=ticket.reference)
-        why = NOT_NOW[unavailable].format(hours=config.hours.describe())
+        why = not_now(unavailable, config.hours.describe(), lang)
         return Outcome(
-            ticket_instead_of_queue(why, ticket.reference, email),
+            ticket_instead_of_queue(why, ticket.reference, email, lang),
             [],
             False,
             ticket.reference,
@@ -100,8 +102,5 @@ def escalate(
     minutes = queue.expected_wait_minutes(place, config)
     queue.set_queue_position_told(handoff.id, place)
     return Outcome(
-        "I'm connecting you with a person from our support team. They'll see our whole conversation, so you "
-        f"won't need to repeat anything. {wait_text(place, minutes)} I'll keep you posted here.",
-        [STOP_WAITING_BUTTON],
-        True,
+        t("handoff.connecting", lang, wait=wait_text(place, minutes, lang)), [stop_waiting_button(lang)], True
     )

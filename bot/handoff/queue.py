@@ -42,14 +42,14 @@ def availability(config: HandoffConfig, now: Optional[dt.datetime] = None) -> Op
     return None
 
 
-def team_status(config: HandoffConfig) -> Dict[str, Any]:
+def team_status(config: HandoffConfig, lang: str = "en") -> Dict[str, Any]:
     """What the widget's header says about the team: whether a person could answer now, and
-    how long a new customer would wait for one (or why nobody can)."""
+    how long a new customer would wait for one (or why nobody can), in the visitor's language."""
     unavailable = availability(config)
     if unavailable is not None:
-        return {"people_available": False, "text": team_away_text(unavailable, config.hours.describe())}
+        return {"people_available": False, "text": team_away_text(unavailable, config.hours.describe(), lang)}
     waiting = len(queue(include_assigned=False))
-    return {"people_available": True, "text": team_available_text(expected_wait_minutes(waiting + 1, config))}
+    return {"people_available": True, "text": team_available_text(expected_wait_minutes(waiting + 1, config), lang)}
 
 
 # ---- the queue ----------------------------------------------------------------------------

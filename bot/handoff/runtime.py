@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -30,8 +31,9 @@ from bot.desk.events import EventBus
 from bot.handoff import ownership, queue, triggers
 from bot.handoff.delivery import Delivery, drain_outbox_into
 from bot.handoff.records import HandoffView
-from bot.handoff.texts import STOP_WAITING_BUTTON, queue_update, ticket_body, ticket_instead_of_wait
+from bot.handoff.texts import no_longer, queue_update, stop_waiting_button, ticket_body, ticket_instead_of_wait
 from bot.handoff.transcript import Entry
+from bot.i18n import language_of, t
 from bot.intake import Intake
 from bot.settings import HandoffConfig
 from bot.store.db import run_sync
@@ -74,6 +76,11 @@ class HandoffRuntime:
         self._saved[tracker.sender_id] = tracker
         while len(self._saved) > 1000:  # turns that never reach the gate (HTTP API) age out
             self._saved.popitem(last=False)
+
+    async def language(self, sender_id: str) -> str:
+        """The conversation's language (its `language` slot), for what the server says itself."""
+        tracker = self._saved.get(sender_id) or await self.agent.tracker_store.retrieve(sender_id)
+        return language_of(tracker)
 
     # ---- the gate ------------------------------------------------------------------------
 
@@ -121,13 +128,22 @@ class HandoffRuntime:
                 break
         else:
             return
-        response = (self.agent.domain.responses.get(NOT_UNDERSTOOD) or [{}])[0]
-        text = response.get("text") or "Sorry, I didn't quite get that. Could you rephrase?"
+        slots = tracker.current_slot_values()
+        response = self._response(NOT_UNDERSTOOD, slots, output)
+        text = response.get("text") or t("server.not_understood", language_of(tracker))
         logger.info("gate: the assistant had nothing to say to %s; answered %s", sender_id, NOT_UNDERSTOOD)
         event = await self.delivery.send(
             sender_id, "", text, buttons=response.get("buttons"), deliver=False, system=False, response=NOT_UNDERSTOOD
         )
         await output.send_response(sender_id, event.message())
+
+    def _response(self, name: str, slots: Dict[str, Any], output: OutputChannel) -> Dict[str, Any]:
+        """The domain response's variation for these slots (the one in the conversation's
+        language) and channel, as Rasa chooses it, but always the first that fits; {} if none."""
+        variations = ResponseVariationFilter(self.agent.domain.responses).responses_for_utter_action(
+            name, output.name(), slots
+        )
+        return variations[0] if variations else {}
 
     @staticmethod
     def _collected(message: UserMessage) -> Optional[List[Dict[str, Any]]]:
@@ -154,6 +170,7 @@ class HandoffRuntime:
             if not tracker.is_paused():
                 tracker.update(ConversationPaused())
             await self.agent.tracker_store.save(tracker)
+            lang = language_of(tracker)
         entry = Entry("customer", message.text or "", time.time()).as_dict()
         self.bus.publish("message", handoff_id=handoff.id, sender_id=message.sender_id, entry=entry)
         await self._mirror("customer_said", handoff, message.text or "")
@@ -162,9 +179,9 @@ class HandoffRuntime:
             if intent in STOP_WAITING or (message.text or "").strip() == "/stop_waiting":
                 await self.stop_waiting(handoff, message.output_channel)
                 return
-            await self._queue_reply(handoff, message.output_channel)
+            await self._queue_reply(handoff, message.output_channel, lang)
 
-    async def _queue_reply(self, handoff: HandoffView, output: OutputChannel) -> None:
+    async def _queue_reply(self, handoff: HandoffView, output: OutputChannel, lang: str = "en") -> None:
         """Answer a waiting customer with their place in line (at most once a minute)."""
         now = time.monotonic()
         if now - self._last_queue_reply.get(handoff.sender_id, float("-inf")) < 60:
@@ -172,12 +189,12 @@ class HandoffRuntime:
         self._last_queue_reply[handoff.sender_id] = now
         place = await run_sync(queue.position, handoff.id) or 1
         minutes = await run_sync(queue.expected_wait_minutes, place, self.config)
-        text = "Thanks, I've passed that on. " + queue_update(place, minutes)
+        text = t("handoff.passed_on", lang, update=queue_update(place, minutes, lang))
         event = await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
             text,
-            buttons=[STOP_WAITING_BUTTON],
+            buttons=[stop_waiting_button(lang)],
             deliver=False,
         )
         await output.send_response(handoff.sender_id, event.message())
@@ -213,11 +230,8 @@ class HandoffRuntime:
             logger.warning("handoff: could not mirror %s of handoff %s", what, handoff.id, exc_info=True)
 
     async def claimed(self, handoff: HandoffView, agent_name: str) -> None:
-        await self.delivery.send(
-            handoff.sender_id,
-            handoff.channel,
-            f"{agent_name} from our support team has joined the conversation and can see everything so far.",
-        )
+        lang = await self.language(handoff.sender_id)
+        await self.delivery.send(handoff.sender_id, handoff.channel, t("handoff.joined", lang, agent=agent_name))
         self.bus.publish("queue", handoff=handoff.as_dict())
         await self._mirror("claimed", handoff, agent_name)
 
@@ -294,8 +308,10 @@ class HandoffRuntime:
     # ---- nobody can answer ---------------------------------------------------------------
 
     async def ticket_instead(self, handoff: HandoffView, why: str) -> None:
-        """A waiting customer whom nobody can answer any more gets a ticket, not silence."""
+        """A waiting customer whom nobody can answer any more gets a ticket, not silence.
+        `why`: the reason ("closed", "no_agents") or its English text (texts.NO_LONGER)."""
         tracker = await self.agent.tracker_store.retrieve(handoff.sender_id)
+        lang = language_of(tracker)
         events = [e.as_dict() for e in tracker.events] if tracker else []
         slots = tracker.current_slot_values() if tracker else {}
         ticket = await run_sync(
@@ -311,7 +327,7 @@ class HandoffRuntime:
         await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
-            ticket_instead_of_wait(why, ticket.reference),
+            ticket_instead_of_wait(no_longer(why, lang), ticket.reference, lang),
         )
         await self.delivery.append_events(handoff.sender_id, [ConversationResumed()])
         self.bus.publish("queue", handoff=closed.as_dict())
@@ -320,9 +336,10 @@ class HandoffRuntime:
         await self.delivery.send(sender_id, channel, text, author=agent, strict=True)
 
     async def tell_queue_position(self, handoff: HandoffView, place: int, minutes: int) -> None:
+        lang = await self.language(handoff.sender_id)
         await self.delivery.send(
             handoff.sender_id,
             handoff.channel,
-            queue_update(place, minutes),
-            buttons=[STOP_WAITING_BUTTON],
+            queue_update(place, minutes, lang),
+            buttons=[stop_waiting_button(lang)],
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import List, Optional, Tuple
@@ -14,22 +15,22 @@ from sqlalchemy.orm import selectinload
 from bot.store.db import session_scope
 from bot.store.models import Customer, Order, OrderStatus, utcnow
 
-ORDER_NUMBER_RE = re.compile(r"^\d{6}$")
+ORDER_NUMBER_RE = re.compile(r"^[0-9]{6}$")  # ASCII: full-width digits are folded first
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
 def normalize_order_number(raw: object) -> Optional[str]:
-    """'#100 234', 'order 100234.' -> '100234'; None when it is not a 6-digit number."""
+    """'#100 234', 'order 100234.', '１００２３４' -> '100234'; None when it is not a 6-digit number."""
     if raw is None:
         return None
-    digits = re.sub(r"[\s#\-.]|order|no\.?|number", "", str(raw), flags=re.IGNORECASE)
+    digits = re.sub(r"[\s#\-.]|order|no\.?|number", "", unicodedata.normalize("NFKC", str(raw)), flags=re.IGNORECASE)
     return digits if ORDER_NUMBER_RE.match(digits) else None
 
 
 def normalize_email(raw: object) -> Optional[str]:
     if raw is None:
         return None
-    value = str(raw).strip().strip("<>.,;").lower()
+    value = unicodedata.normalize("NFKC", str(raw)).strip().strip("<>.,;").lower()
     if value.startswith("mailto:"):
         value = value[len("mailto:") :]
     return value if EMAIL_RE.match(value) else None

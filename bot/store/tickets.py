@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import List, Optional
 
@@ -13,7 +14,9 @@ from bot.store.db import session_scope
 from bot.store.models import Customer, Ticket, TicketPriority, TicketStatus, ticket_reference, utcnow
 from bot.store.orders import normalize_email
 
-TICKET_REF_RE = re.compile(r"\bT\s*-?\s*(\d{1,6})\b", re.IGNORECASE)
+# Not inside a word of Latin letters or digits (Japanese runs straight on: チケットT-000123の件);
+# full-width forms are folded first (Ｔ－０００１２３).
+TICKET_REF_RE = re.compile(r"(?<![A-Za-z0-9])T\s*[-\u2010]?\s*([0-9]{1,6})(?![0-9])", re.IGNORECASE)
 
 # Words customers use when something cannot wait, strongest first.
 _URGENT_WORDS = re.compile(
@@ -27,13 +30,21 @@ _HIGH_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LOW_WORDS = re.compile(r"\b(no rush|not urgent|whenever|low priority|just curious|when you can)\b", re.IGNORECASE)
+# The same in Japanese (no word boundaries in Japanese text).
+_URGENT_JA = re.compile(r"大至急|至急|緊急|急ぎ(?!では|じゃ|ません)|今すぐ|いますぐ")
+_HIGH_JA = re.compile(
+    r"重要|早めに|なるべく早く|できるだけ早く|壊れ|破損|違う商品|二重(?:に)?請求|不正|届いていない|届かない"
+)
+_LOW_JA = re.compile(
+    r"急ぎ(?:では|じゃ)(?:ない|ありません)|急ぎません|急いでいません|急いでない|いつでも|お手すき|手が空いた|優先度(?:は)?低"
+)
 
 
 def normalize_reference(raw: object) -> Optional[str]:
     """'t-123', 'T 000123', '#T-000123' -> 'T-000123'."""
     if raw is None:
         return None
-    match = TICKET_REF_RE.search(str(raw))
+    match = TICKET_REF_RE.search(unicodedata.normalize("NFKC", str(raw)))
     return ticket_reference(int(match.group(1))) if match else None
 
 
@@ -41,7 +52,16 @@ def normalize_priority(raw: object) -> Optional[str]:
     if raw is None:
         return None
     value = str(raw).strip().lower()
-    aliases = {"medium": "normal", "regular": "normal", "critical": "urgent", "asap": "urgent"}
+    aliases = {
+        "medium": "normal",
+        "regular": "normal",
+        "critical": "urgent",
+        "asap": "urgent",
+        **{word: "urgent" for word in ("至急", "大至急", "緊急", "急ぎ")},
+        "高": "high",
+        "低": "low",
+        "普通": "normal",
+    }
     value = aliases.get(value, value)
     return value if value in TicketPriority.__members__ else None
 
@@ -49,11 +69,11 @@ def normalize_priority(raw: object) -> Optional[str]:
 def infer_priority(*texts: Optional[str]) -> str:
     """Priority from the customer's own words; negations like 'not urgent' win."""
     text = " ".join(t for t in texts if t)
-    if _LOW_WORDS.search(text):
+    if _LOW_WORDS.search(text) or _LOW_JA.search(text):
         return TicketPriority.low.value
-    if _URGENT_WORDS.search(text):
+    if _URGENT_WORDS.search(text) or _URGENT_JA.search(text):
         return TicketPriority.urgent.value
-    if _HIGH_WORDS.search(text):
+    if _HIGH_WORDS.search(text) or _HIGH_JA.search(text):
         return TicketPriority.high.value
     return TicketPriority.normal.value
 

@@ -107,6 +107,34 @@ def test_a_resolved_conversation_that_wraps_up_is_asked_once(app_db, intent, ope
         assert [m.get("response") for m in messages] == ["utter_youre_welcome"]
 
 
+def test_the_question_in_japanese(app_db):
+    events, [message] = wrap_up(answered(), "thank", "ありがとうございました", slots={"language": "ja"})
+
+    assert events == ASKED
+    assert message["text"] == (
+        "どういたしまして。最後にひとつだけお伺いします。"
+        "本日のサポートはいかがでしたか？1（大変不満）から5（大変満足）の5段階で評価をお願いいたします。"
+    )
+    assert [b["title"] for b in message["buttons"]] == [
+        "5 – 大変満足",
+        "4 – 満足",
+        "3 – 普通",
+        "2 – 不満",
+        "1 – 大変不満",
+        "スキップ",
+    ]
+    assert [b["payload"] for b in message["buttons"]] == [b["payload"] for b in RATING_BUTTONS]  # the same answers
+
+    # the rating (typed with a full-width digit), then the thanks, in Japanese too
+    events, [message] = reply(ActionRecordRating(), "５です", "rate", slots={"language": "ja"})
+    assert events == [SlotSet("csat_state", "comment_asked")]
+    assert message["text"].startswith("ご評価ありがとうございます。")
+    assert message["buttons"] == [{"title": "スキップ", "payload": "/deny"}]
+    assert csat.current(conversation()).rating == 5
+    _, [message] = reply(ActionSkipCsatComment(), "いいえ、大丈夫です", "deny", slots={"language": "ja"})
+    assert message["text"] == "承知しました。ご利用ありがとうございました。良い一日をお過ごしください。"
+
+
 def test_nothing_answered_yet_means_no_question(app_db):
     greeted = session(T) + [user("hi", "greet", T + 1)]
     events, messages = wrap_up(greeted, "thank")

@@ -239,3 +239,45 @@ def test_form_validation_explains_bad_values():
     assert "6 digits" in dispatcher.messages[0]["text"]
     result = asyncio.run(validator.validate_email("alice@example.com please", CollectingDispatcher(), tracker(), {}))
     assert result == {"email": "alice@example.com"}
+
+
+# ---- in Japanese (the conversation's `language` slot) ----------------------------------------
+
+
+def test_lookup_in_japanese_says_everything_in_japanese_and_keeps_the_facts(store):
+    from channels.cards import order_card_of, text_lines, track_button
+
+    slots = {"order_number": "100234", "email": "alice@example.com", "language": "ja"}
+    events, messages = run(ActionLookupOrder(), tracker(slots))
+    assert SlotSet("order_result", "found") in events
+    answer = texts(messages)
+    lines = answer.splitlines()
+    assert lines[0].startswith("ご注文番号 100234（") and lines[0].endswith("のご注文です。")
+    assert "$" in lines[0] and "月" in lines[0] and "日(" in lines[0]  # the total as it is, the date in Japanese
+    assert "ステータス：UPSにて発送済みです。" in lines
+    assert "追跡番号：1Z999AA10123456784" in lines
+    assert "配送状況はこちらからご確認いただけます：https://www.ups.com/track?tracknum=1Z999AA10123456784" in lines
+    assert any(line.startswith("お届け予定日：") for line in lines)
+    assert lines[-1].startswith("お届け先：")
+    assert "Status" not in answer and "Estimated" not in answer
+
+    # The card the channels draw: Japanese values and labels, the same facts.
+    card = order_card_of({"custom": messages[0]["custom"]})
+    assert (card["status"], card["status_text"], card["lang"]) == ("shipped", "発送済み", "ja")
+    assert text_lines(card)[0] == "ご注文番号 100234：発送済み"
+    assert "追跡番号：1Z999AA10123456784" in text_lines(card)
+    assert track_button(card)[0]["title"] == "配送状況を確認"
+
+
+def test_cancellation_in_japanese_keeps_the_payloads(store):
+    slots = {"order_number": "100235", "email": "bob@example.com", "language": "ja"}  # processing
+    _, [message] = run(ActionPrepareCancellation(), tracker(slots))
+    assert message["text"].startswith("ご注文番号 100235（")
+    assert message["text"].endswith("今すぐキャンセルいたしますか？")
+    assert message["buttons"] == [
+        {"title": "はい、キャンセルする", "payload": "/affirm"},
+        {"title": "いいえ、キャンセルしない", "payload": "/deny"},
+    ]
+    slots = {"order_number": "100236", "email": "carol@example.com", "language": "ja"}  # delivered
+    _, [message] = run(ActionPrepareCancellation(), tracker(slots))
+    assert message["text"].startswith("ご注文番号 100236 はすでにお届け済みのため、キャンセルいたしかねます。")

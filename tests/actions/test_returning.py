@@ -48,6 +48,12 @@ def test_a_verified_returning_customer_is_offered_their_ticket_and_latest_order(
     assert message["text"].startswith("Welcome back, Alice!")
     assert [b["title"] for b in message["buttons"]] == [f"Ticket {ticket.reference}", f"Order {back.order.number}"]
     assert back.order.number == "100234"  # her latest
+    japanese = welcome(back, "ja")
+    assert japanese["text"] == (
+        f"Alice様、またのご利用ありがとうございます。チケット {ticket.reference}（「Scarf missing」）は、現在も対応中です。"
+        "最新のご注文（ご注文番号 100234）は配送中です。本日はどのようなご用件でしょうか？"
+    )
+    assert [b["payload"] for b in japanese["buttons"]] == [b["payload"] for b in message["buttons"]]
     assert recognise("slack:T1:C9:1700000000.1", slots) is None  # the same person in a channel thread: no
 
 

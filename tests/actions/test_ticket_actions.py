@@ -151,3 +151,22 @@ def test_session_start_copies_identity_and_trusts_only_verified_emails():
 def test_session_start_never_trusts_an_unverified_or_foreign_claim(customer):
     events, _ = run(ActionSessionStart(), tracker({"session_started_metadata": {"customer": customer}}))
     assert not any(e.get("name") in ("email", "verified_email", "verified_by") for e in events)
+
+
+def test_open_ticket_in_japanese(store):
+    slots = {**TICKET, "language": "ja"}
+    events, [message] = run(ActionOpenTicket(), tracker(slots, sender_id="conv-ja"))
+    reference = events[-1]["value"]
+    assert re.fullmatch(r"T-\d{6}", reference)
+    assert message["text"] == (
+        f"チケット {reference}「Lamp arrived broken」を作成しました。優先度は「高」です（お問い合わせの内容から判断しました）。"
+        "通常1営業日以内に、担当者より carol@example.com 宛てにご連絡いたします。"
+        f"{reference} の状況は、いつでもこちらでお尋ねいただけます。"
+    )
+    _, [status] = run(
+        ActionCheckTicket(), tracker({"ticket_reference": reference, "language": "ja"}, sender_id="conv-ja")
+    )
+    assert status["text"].startswith(
+        f"チケット {reference}（「Lamp arrived broken」）は受付済みで、担当者の対応待ちです。"
+    )
+    assert "優先度：高。" in status["text"] and "たった今" in status["text"]

@@ -246,12 +246,37 @@ async def test_the_assistant_is_never_silent(app_db, domain):
 
     replies = await gate.say("yes")
 
-    default = domain.responses["utter_default"][0]
+    # the response's variation without a condition: this conversation has no language yet
+    [default] = [r for r in domain.responses["utter_default"] if not r.get("condition")]
     assert replies == [{"recipient_id": SENDER, "text": default["text"], "buttons": default["buttons"]}]
     [stored] = await agent.bot_messages(SENDER)
     # the assistant's own words (not a handoff notice), marked as the response they are
     assert (stored.text, stored.metadata) == (default["text"], {"utter_action": "utter_default"})
     assert agent.processor.executed == []
+
+
+async def test_the_never_silent_answer_is_in_the_conversations_language(app_db, domain):
+    agent = FakeAgent(domain)
+    gate = Gate(agent)
+    turn = DialogueStateTracker.from_events(
+        SENDER,
+        [
+            ActionExecuted("action_listen"),
+            SlotSet("language", "ja"),
+            UserUttered("はい", {"name": "affirm", "confidence": 0.9}),
+        ],
+        slots=domain.slots,
+    )
+    gate.runtime.remember(turn)
+
+    [reply] = await gate.say("はい")
+
+    variations = domain.responses["utter_default"]
+    japanese = [
+        r for r in variations if {(c["name"], c["value"]) for c in r.get("condition") or []} == {("language", "ja")}
+    ]
+    english = [r for r in variations if not r.get("condition")]
+    assert reply["text"] == (japanese or english)[0]["text"]  # English while domain.yml has no Japanese one
 
 
 async def test_a_turn_with_an_answer_gets_no_extra_reply(app_db, domain):
@@ -372,6 +397,32 @@ async def test_tell_queue_position_pushes_the_place_with_the_stop_button(app_db)
         queue_update(2, 8),
         [STOP_WAITING_BUTTON],
         False,
+    )
+
+
+async def test_what_the_server_says_is_in_the_conversations_language(app_db, domain):
+    agent = FakeAgent(domain)
+    gate = Gate(agent)
+    japanese = DialogueStateTracker.from_events(SENDER, [SlotSet("language", "ja")], slots=domain.slots)
+    await agent.tracker_store.save(japanese)
+    handoff = queue.create(SENDER, "slack", "customer_request")
+
+    replies = await gate.say("荷物がまだ届きません")  # waiting: the place in line
+    assert replies[0]["text"] == (
+        "ありがとうございます。担当者にお伝えしました。次の順番でご案内いたします。お待ち時間は約4分の見込みです。"
+        "こちらにご入力いただいた内容は、すべて担当者に届きます。"
+    )
+    assert replies[0]["buttons"] == [{"title": "待つのをやめる", "payload": "/stop_waiting"}]
+    await gate.runtime.tell_queue_position(handoff, 2, 8)
+    await gate.runtime.claimed(handoff, "Ann")
+    await gate.runtime.ticket_instead(handoff, "no one from our team is available right now")
+    said = [message["text"] for _, message, _ in gate.slack.calls]
+    assert said[0].startswith("現在2番目にお待ちいただいています。お待ち時間は約8分の見込みです。")
+    assert said[1] == "サポート担当のAnnが会話に参加しました。これまでのやり取りはすべて担当者に共有されています。"
+    reference = queue.get(handoff.id).ticket_reference
+    assert said[2] == ticket_instead_of_wait("ただいま対応できる担当者がおりません", reference, "ja")
+    assert said[2].startswith(
+        f"申し訳ございません。ただいま対応できる担当者がおりません。これまでの会話内容を添えてチケット {reference} を"
     )
 
 
