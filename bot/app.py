@@ -71,11 +71,12 @@ async def thread_has_person(sender_id: str) -> bool:
     return await run_sync(handoff_queue.open_handoff_for, sender_id) is not None
 
 
-def team_status_for(config: HandoffConfig) -> Callable[[], Awaitable[Dict[str, Any]]]:
-    """For the widget's header: is a person available now, and what reply time to expect."""
+def team_status_for(config: HandoffConfig) -> Callable[..., Awaitable[Dict[str, Any]]]:
+    """For the widget's header: is a person available now, and what reply time to expect
+    (in the visitor's language)."""
 
-    async def team_status() -> Dict[str, Any]:
-        return await run_sync(handoff_queue.team_status, config)
+    async def team_status(lang: str = "en") -> Dict[str, Any]:
+        return await run_sync(handoff_queue.team_status, config, lang)
 
     return team_status
 
@@ -175,10 +176,11 @@ def build_app(settings: Settings, model_path: str, tokens: Tokens) -> Sanic:
 async def load_help_centre(app: Sanic, _loop: Any) -> None:
     from knowledge_base.service import get_knowledge_base
 
-    try:
-        await run_sync(get_knowledge_base().refresh)
-    except Exception:  # noqa: BLE001 - answer on intents alone rather than not start
-        logger.exception("could not load the knowledge base at start-up")
+    for language in ("en", "ja"):  # both help centres: the first question in either is fast
+        try:
+            await run_sync(get_knowledge_base(language).refresh)
+        except Exception:  # noqa: BLE001 - answer on intents alone rather than not start
+            logger.exception("could not load the %s knowledge base at start-up", language)
 
 
 async def start_handoff(

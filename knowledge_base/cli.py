@@ -22,12 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest = sub.add_parser("ingest", help="(re)build the index from Markdown/YAML/CSV sources")
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/knowledge)")
     ingest.add_argument("--force", action="store_true", help="re-embed every document")
+    ingest.add_argument(
+        "--language", choices=("en", "ja"), help="which help centre (default: both, each from its own sources)"
+    )
     ingest.set_defaults(func=cmd_ingest)
 
     search = sub.add_parser("search", help="show what the assistant would answer, and why")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="results to show (default 5)")
     search.add_argument("--mode", default="hybrid", choices=("hybrid", "retrieval", "embedding", "bm25"))
+    search.add_argument("--language", choices=("en", "ja"), help="which help centre (default: the query's)")
     search.set_defaults(func=cmd_search)
 
     stats = sub.add_parser("stats", help="the index, and how customers' questions were answered")
@@ -53,10 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ev.set_defaults(func=cmd_eval)
 
 
-def _config():
+def _config(language: str = "en"):
     from knowledge_base import config
 
-    return config.load()
+    return config.load(language)
 
 
 def _encoder(config):
@@ -66,13 +70,25 @@ def _encoder(config):
 
 
 def cmd_ingest(args: argparse.Namespace, settings) -> int:
+    languages = [args.language] if args.language else (["en"] if args.paths else ["en", "ja"])
+    status = 0
+    for language in languages:
+        config = _config(language)
+        if not args.paths and not Path(config.sources).exists():
+            continue  # no edition in this language
+        if len(languages) > 1:
+            print(f"== {language}: {config.sources}")
+        status = status or _ingest_one(args, settings, config)
+    return status
+
+
+def _ingest_one(args: argparse.Namespace, settings, config) -> int:
     from tqdm import tqdm
 
     from knowledge_base.index import IndexStore
     from knowledge_base.ingest import ingest
     from knowledge_base.loaders import LoadError
 
-    config = _config()
     paths = args.paths or [config.sources]
     encoder = _encoder(config)
     bar: Optional[tqdm] = None
@@ -114,10 +130,11 @@ def cmd_ingest(args: argparse.Namespace, settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings) -> int:
+    from bot.i18n.detect import detect
     from knowledge_base.decision import Outcome, decide
     from knowledge_base.service import KnowledgeBase, KnowledgeBaseUnavailable
 
-    kb = KnowledgeBase(_config())
+    kb = KnowledgeBase(_config(args.language or ("ja" if detect(args.query) == "ja" else "en")))
     try:
         result = kb.search(args.query, k=max(args.k, 20), mode=args.mode)
     except KnowledgeBaseUnavailable as err:

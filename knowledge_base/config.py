@@ -56,6 +56,11 @@ class KBConfig:
     model: Optional[str] = None
     max_chunk_chars: int = 800
     auto_ingest: bool = True
+    # The help centre's language. Another language's edition lives in a subfolder of the
+    # sources named by its code (data/knowledge/ja) and has an index of its own; `fallback`
+    # names sources whose documents it lacks are taken from (English, shown with a note).
+    language: str = "en"
+    fallback: Optional[Path] = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
@@ -64,8 +69,14 @@ class KBConfig:
         return dataclasses.replace(self, thresholds=dataclasses.replace(self.thresholds, **values))
 
 
-def load() -> KBConfig:
-    """The process's settings (KB_* variables applied), as `bot.settings.load().kb`."""
+# Subfolders of the sources that hold another language's edition of the help centre.
+EDITIONS = ("ja",)
+
+
+def load(language: str = "en") -> KBConfig:
+    """The process's settings (KB_* variables applied), as `bot.settings.load().kb` (English)
+    or `.kb_ja` (Japanese)."""
     from bot.settings import load as load_settings
 
-    return load_settings().kb
+    settings = load_settings()
+    return settings.kb_ja if language == "ja" else settings.kb

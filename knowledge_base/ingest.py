@@ -10,6 +10,7 @@ running assistants do not reload for nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,8 @@ def ingest(
     started = time.perf_counter()
     store = store or IndexStore(config.index_dir)
     documents = load_documents(paths, root)
+    if config.fallback is not None and Path(config.fallback).exists():
+        documents += fallback_documents(documents, config.fallback, root)
     report = IngestReport()
     with store.lock():
         previous = store.load()
@@ -212,6 +215,19 @@ def ingest(
             report.written = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+FALLBACK_TAG = "lang:en"  # a document taken from the English help centre (no edition of its own)
+
+
+def fallback_documents(documents: Sequence[Document], fallback: Path, root: Optional[Path] = None) -> List[Document]:
+    """The fallback sources' documents that `documents` have no edition of (same id), tagged."""
+    have = {doc.id for doc in documents}
+    return [
+        dataclasses.replace(doc, tags=(*doc.tags, FALLBACK_TAG))
+        for doc in load_documents([fallback], root)
+        if doc.id not in have
+    ]
 
 
 def _texts_to_embed(

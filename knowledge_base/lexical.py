@@ -24,6 +24,9 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
+from bot.i18n.detect import has_japanese
+from bot.i18n.japanese import content_words
+
 K1 = 1.2
 B = 0.75
 _WORD = re.compile(r"[a-z0-9]+")
@@ -110,9 +113,52 @@ def stem(word: str) -> str:
     return word
 
 
+# Japanese words that occur in nearly every question and say nothing about its topic
+# (Sudachi's normalized forms: する, ある, いる, なる, こと, もの, できる, ください, いい, の).
+_STOP_JA = frozenset(
+    [
+        "為る",
+        "有る",
+        "居る",
+        "成る",
+        "事",
+        "物",
+        "出来る",
+        "下さる",
+        "良い",
+        "の",
+        "ん",
+        "其れ",
+        "此れ",
+        "何",
+        "頂く",
+        "貰う",
+        "思う",
+        "言う",
+        "方",
+        "時",
+        "所",
+        "様",
+    ]
+)
+
+
 def tokenize(text: str) -> List[str]:
+    if has_japanese(text):
+        return _tokenize_japanese(text)
     words = _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
     return [stem(w) for w in words if w not in _STOP]
+
+
+def _tokenize_japanese(text: str) -> List[str]:
+    """Content words by their normalized form (返品しました -> 返品); Latin words as in English."""
+    tokens = []
+    for word in content_words(text):
+        if word.isascii():
+            tokens += [stem(w) for w in _WORD.findall(word) if w not in _STOP]
+        elif word not in _STOP_JA:
+            tokens.append(word)
+    return tokens
 
 
 class LexicalIndex:
@@ -147,3 +193,13 @@ class LexicalIndex:
         if ceiling <= 0:
             return np.zeros(self.size, dtype=np.float32)
         return self.scores(query) / np.float32(ceiling)
+
+    def coverage_of(self, query: str, text: str) -> float:
+        """The share of the query's words (weighted by rarity) that `text` contains: the same
+        measure as `coverage`, for one text that need not be in the index."""
+        tokens = set(tokenize(query))
+        ceiling = sum(self.idf(t) for t in tokens)
+        if not ceiling:
+            return 0.0
+        present = set(tokenize(text))
+        return sum(self.idf(t) for t in tokens if t in present) / ceiling

@@ -214,7 +214,11 @@ def load_documents(paths: Sequence[Path], root: Optional[Path] = None) -> List[D
 
 
 def _hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(base).parts)
+    """Dot files, and another language's edition (data/knowledge/ja is indexed on its own)."""
+    from knowledge_base.config import EDITIONS
+
+    parts = path.relative_to(base).parts
+    return any(part.startswith(".") for part in parts) or (len(parts) > 1 and parts[0] in EDITIONS)
 
 
 def _relative(path: Path, root: Optional[Path]) -> str:

@@ -37,6 +37,8 @@ MODE_HELP = {
     "bm25": "BM25 only",
 }
 
+OPENING_MARGIN = 0.05  # see Searcher.best_passage
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -242,6 +244,23 @@ class Searcher:
         rows = self._by_document.get(doc_id) or []
         chunks = [self.index.chunks[i] for i in rows]
         return min(chunks, key=lambda c: c.position) if chunks else None
+
+    def best_passage(self, doc_id: str, query: str, vector: Optional[np.ndarray]) -> Optional[Chunk]:
+        """The document's passage whose own text answers the question best (its embedding plus
+        the weighted share of the question's words it contains, as in `search`). An article's
+        `questions` are matched on its first passage, so a question found through them ("how
+        much is shipping?") is answered from the section that says it, not from the opening."""
+        rows = self._by_document.get(doc_id) or []
+        if vector is None or len(rows) < 2:
+            return None
+        chunks = [self.index.chunks[i] for i in rows]
+        texts = np.stack([self.index.rows_of(i)[0] for i in rows])  # each passage's own text
+        scores = texts @ np.asarray(vector, dtype=np.float32)
+        weight = self.scoring.lexical_weight
+        scores += np.array([weight * self.lexical.coverage_of(query, f"{c.section} {c.text}") for c in chunks])
+        # The opening (what the article is about) keeps it unless a section is clearly nearer.
+        scores += np.array([OPENING_MARGIN if c.position == 0 else 0.0 for c in chunks])
+        return chunks[int(np.argmax(scores))]
 
     def search_many(self, queries: Sequence[str], k: int = 10, mode: str = "hybrid") -> List[SearchResult]:
         """Batch-encoded search, for evaluation; per-query latency is measured separately."""

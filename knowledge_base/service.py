@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional
 
 from knowledge_base import config as config_module
 from knowledge_base.config import KBConfig
@@ -23,7 +23,7 @@ from knowledge_base.decision import Decision, Outcome, answer_from_document, dec
 from knowledge_base.documents import DocumentInfo
 from knowledge_base.encoder import DEFAULT_MODEL, Encoder, get_encoder
 from knowledge_base.index import IndexStore, Stamp
-from knowledge_base.ingest import IngestReport, ingest
+from knowledge_base.ingest import FALLBACK_TAG, IngestReport, ingest
 from knowledge_base.search import Searcher, SearchResult
 
 logger = logging.getLogger(__name__)
@@ -151,22 +151,36 @@ class KnowledgeBase:
         return self.searcher.index.documents.get(doc_id)
 
 
-_instance: Optional[KnowledgeBase] = None
+_instances: Dict[str, KnowledgeBase] = {}
 _instance_lock = threading.Lock()
 
 
-def get_knowledge_base() -> KnowledgeBase:
-    """One knowledge base per process, created on first use (thread-safe)."""
-    global _instance
-    if _instance is None:
+def get_knowledge_base(language: Optional[str] = None) -> KnowledgeBase:
+    """One knowledge base per process and language ("en" by default, "ja"), created on first
+    use (thread-safe)."""
+    language = "ja" if language == "ja" else "en"
+    kb = _instances.get(language)
+    if kb is None:
         with _instance_lock:
-            if _instance is None:
-                _instance = KnowledgeBase()
-    return _instance
+            kb = _instances.get(language)
+            if kb is None:
+                kb = _instances[language] = KnowledgeBase(config_module.load(language))
+    return kb
 
 
-def set_knowledge_base(kb: Optional[KnowledgeBase]) -> None:
-    """Replace the process-wide instance (tests, or an embedding application)."""
-    global _instance
+def set_knowledge_base(kb: Optional[KnowledgeBase], language: str = "en") -> None:
+    """Replace the process-wide instance of a language (tests, or an embedding application)."""
     with _instance_lock:
-        _instance = kb
+        if kb is None:
+            _instances.pop(language, None)
+        else:
+            _instances[language] = kb
+
+
+def english_only(doc_id: str, kb: KnowledgeBase) -> bool:
+    """True when `kb` answers with this document from the English help centre (no edition)."""
+    try:
+        info = kb.searcher.index.documents.get(doc_id)
+    except KnowledgeBaseUnavailable:
+        return False
+    return info is not None and FALLBACK_TAG in info.tags

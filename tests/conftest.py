@@ -100,8 +100,9 @@ def telegram_api():
 
 @pytest.fixture(scope="session")
 def help_centre(tmp_path_factory):
-    """The demo help centre (data/knowledge), indexed once for the session, as the process-wide
-    knowledge base (what the front door of an in-process Rasa agent searches)."""
+    """The demo help centre (data/knowledge, and its Japanese edition data/knowledge/ja), indexed
+    once for the session, as the process-wide knowledge bases (what the front door of an
+    in-process Rasa agent searches)."""
     import dataclasses
 
     from knowledge_base import config as kb_config
@@ -111,8 +112,13 @@ def help_centre(tmp_path_factory):
     kb = KnowledgeBase(config)
     kb.ingest([settings_module.PROJECT_ROOT / "data" / "knowledge"])
     set_knowledge_base(kb)
+    ja_config = dataclasses.replace(kb_config.load("ja"), index_dir=tmp_path_factory.mktemp("help-centre-index-ja"))
+    kb_ja = KnowledgeBase(ja_config)
+    kb_ja.ingest([ja_config.sources])
+    set_knowledge_base(kb_ja, "ja")
     yield kb
     set_knowledge_base(None)
+    set_knowledge_base(None, "ja")
 
 
 @pytest.fixture(scope="session")

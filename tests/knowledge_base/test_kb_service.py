@@ -76,7 +76,7 @@ def test_concurrent_first_queries_load_once(sources, encoder, kb_config) -> None
 
 def test_one_instance_per_process(monkeypatch, kb_config, encoder) -> None:
     set_knowledge_base(None)
-    monkeypatch.setattr(service.config_module, "load", lambda: kb_config)
+    monkeypatch.setattr(service.config_module, "load", lambda language="en": kb_config)
     try:
         first = get_knowledge_base()
         assert get_knowledge_base() is first
