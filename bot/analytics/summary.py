@@ -140,6 +140,11 @@ class Summary:
         return f"sender:{sender_id}"[:300]
 
     @property
+    def language(self) -> Optional[str]:
+        value = self.slots.get("language")
+        return value if value in ("en", "ja") else None
+
+    @property
     def customer_name(self) -> Optional[str]:
         name = self.slots.get("customer_name")
         return str(name)[:200] if name else None
@@ -178,6 +183,7 @@ class Summary:
             "last_message": self.last_message,
             "last_message_from": self.last_message_from,
             "last_customer_ts": self.last_customer_ts,
+            "language": self.language,
         }
 
 

@@ -124,6 +124,8 @@ def build(
             "platform_id": slots.get("customer_id"),
             "name": account_name or slots.get("customer_name"),
             "name_verified": bool(account_name) or channel in ("slack", "telegram"),
+            # The conversation's language (bot/i18n): agents see it; their replies go out as written.
+            "language": slots.get("language"),
             **who,
         },
         "reason": handoff.reason_text if handoff else None,

@@ -156,6 +156,7 @@ def _line(row: Any, handoff: Optional[Any], now: float) -> Dict[str, Any]:
         "channel": row["channel"],
         "customer_name": row["customer_name"],
         "customer_email": row["customer_email"],
+        "language": row["language"],
         "last_message": row["last_message"],
         "last_message_from": row["last_message_from"],
         "last_active": row["last_activity_ts"],

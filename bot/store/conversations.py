@@ -52,6 +52,7 @@ SUMMARY_COLUMNS = (
     "last_message",
     "last_message_from",
     "last_customer_ts",
+    "language",
 )
 
 
@@ -89,6 +90,7 @@ class Conversation(Base):
     last_message = Column(String(200))
     last_message_from = Column(String(10))  # customer | bot | agent
     last_customer_ts = Column(Float)
+    language = Column(String(8))  # the conversation's language slot (bot/i18n): en, ja
     handed_back_ts = Column(Float)
     ticket_reference = Column(String(20))
     updated_ts = Column(Float, nullable=False, default=time.time)

@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
+from bot.i18n.detect import from_hint
 from bot.intake import Intake
 from bot.settings import Settings, WebchatConfig
 from bot.web.proxy import client_address
@@ -172,7 +173,11 @@ class WebchatInput(InputChannel):
         if self.team_status is None:
             return
         try:
-            status = await self.team_status()
+            # The header in the visitor's language: the widget's language (its browser's) from
+            # the session request; English for a client that sent none.
+            session = await self.sio.get_session(sid)
+            lang = from_hint((session.get("page") or {}).get("language")) or "en"
+            status = await self.team_status(lang)
             await self.sio.emit(TEAM_STATUS_EVENT, status, to=sid)
         except Exception:  # noqa: BLE001 - a header without the team's status, not a broken chat
             logger.warning("webchat: could not tell socket %s the team's status", sid, exc_info=True)

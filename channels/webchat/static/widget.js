@@ -4,6 +4,7 @@
  * Embed:  <script src="https://support.example.com/webchat/widget.js" defer
  *                 data-title="Demo Shop support" data-greeting="Hi! How can we help?"></script>
  * Options are data- attributes of that tag, or window.SupportWidgetOptions = {...} set before it.
+ * data-language="ja" chooses the widget's own texts (UI_TEXTS); without it, the browser's language.
  *
  * Everything the server or the page sends is rendered with textContent / createElement, never as
  * HTML; links become <a> only for http(s) URLs, images only from http(s) sources.
@@ -11,20 +12,110 @@
 
 const script = document.currentScript;
 
+// Every text the widget itself shows or says to screen readers, by language (the messages come
+// from the server, in the conversation's language). "{name}" is a value filled in by fill().
+// title, placeholder, launcherLabel and botName are the defaults of the options of the same name:
+// what the page sets (data-title, …) wins. orderFields are the order card's labels, as in
+// bot/i18n/messages/cards.py.
+const UI_TEXTS = {
+  en: {
+    title: "Chat with us",
+    placeholder: "Type your message…",
+    launcherLabel: "Open chat",
+    botName: "Assistant",
+    launcherUnread: "{label} ({count} unread)",
+    closeChat: "Close chat",
+    conversation: "Conversation",
+    messageLabel: "Your message",
+    send: "Send",
+    assistantTyping: "The assistant is typing…",
+    personTyping: "{who} is typing…",
+    suggestedReplies: "Suggested replies",
+    youPrefix: "You: ",
+    assistantPrefix: "Assistant: ",
+    agentPrefix: "{agent}: ",
+    agentAuthor: "{agent} · support team",
+    imageAlt: "Image from the assistant",
+    pleaseChoose: "Please choose:",
+    notSent: "Not sent",
+    notConnected: "Not connected. Your message will be sent when the connection is back.",
+    connectionLost: "Connection lost. Reconnecting…",
+    cannotConnect: "Can't reach the chat right now. Retrying…",
+    orderTitle: "Order {number}",
+    orderFields: {
+      items: "Items",
+      total: "Total",
+      placed: "Placed",
+      carrier: "Carrier",
+      tracking_number: "Tracking number",
+      estimated_delivery: "Estimated delivery",
+      delivered: "Delivered",
+      ship_to: "Shipping to",
+    },
+  },
+  ja: {
+    title: "チャットでお問い合わせ",
+    placeholder: "メッセージを入力…",
+    launcherLabel: "チャットを開く",
+    botName: "アシスタント",
+    launcherUnread: "{label}（未読 {count} 件）",
+    closeChat: "チャットを閉じる",
+    conversation: "会話",
+    messageLabel: "メッセージ",
+    send: "送信",
+    assistantTyping: "アシスタントが入力中です…",
+    personTyping: "{who}が入力中です…",
+    suggestedReplies: "返信の候補",
+    youPrefix: "あなた：",
+    assistantPrefix: "アシスタント：",
+    agentPrefix: "{agent}：",
+    agentAuthor: "{agent}（サポート担当）",
+    imageAlt: "アシスタントからの画像",
+    pleaseChoose: "以下からお選びください：",
+    notSent: "未送信",
+    notConnected: "接続されていません。接続が戻りしだい、メッセージを送信します。",
+    connectionLost: "接続が切れました。再接続しています…",
+    cannotConnect: "ただいまチャットに接続できません。再試行しています…",
+    orderTitle: "ご注文番号 {number}",
+    orderFields: {
+      items: "商品",
+      total: "合計",
+      placed: "ご注文日",
+      carrier: "配送業者",
+      tracking_number: "追跡番号",
+      estimated_delivery: "お届け予定日",
+      delivered: "お届け日",
+      ship_to: "お届け先",
+    },
+  },
+};
+
+// The locales times are written in: the browser's own for English (as always), Japanese for ja.
+const TIME_LOCALES = { en: [], ja: "ja-JP" };
+
+/** "ja", "ja-JP", "ja_JP" → "ja"; any other language tag (or none) → "en". */
+function uiLanguage(tag) {
+  const primary = typeof tag === "string" ? tag.trim().replace(/_/g, "-").split("-")[0].toLowerCase() : "";
+  return primary === "ja" ? "ja" : "en";
+}
+
+const TEXT_OPTIONS = ["title", "placeholder", "launcherLabel", "botName"]; // defaults from UI_TEXTS
+
 const DEFAULTS = {
   serverUrl: "",
   socketPath: "/socket.io/",
-  title: "Chat with us",
+  language: "",
+  title: null,
   greeting: "",
-  placeholder: "Type your message…",
-  launcherLabel: "Open chat",
+  placeholder: null,
+  launcherLabel: null,
   primaryColor: "",
   textColor: "",
   position: "right",
   open: false,
   customerName: "",
   customerEmail: "",
-  botName: "Assistant",
+  botName: null,
   transports: "polling,websocket",
 };
 
@@ -53,6 +144,12 @@ function readOptions() {
     .map((t) => t.trim())
     .filter((t) => t === "polling" || t === "websocket");
   if (!options.transports.length) options.transports = ["polling", "websocket"];
+  options.language = typeof options.language === "string" ? options.language.trim() : "";
+  options.uiLanguage = uiLanguage(options.language || navigator.language);
+  const texts = UI_TEXTS[options.uiLanguage];
+  for (const key of TEXT_OPTIONS) {
+    if (options[key] === null || options[key] === undefined) options[key] = texts[key];
+  }
   return options;
 }
 
@@ -107,6 +204,8 @@ function icon(path) {
 // --- the widget --------------------------------------------------------------------------------------
 
 function createWidget(options) {
+  const texts = UI_TEXTS[options.uiLanguage] || UI_TEXTS.en;
+  const timeLocales = TIME_LOCALES[options.uiLanguage] || TIME_LOCALES.en;
   const sessionKey = "support-widget:session:" + options.serverUrl;
   const openKey = "support-widget:open:" + options.serverUrl;
 
@@ -123,6 +222,7 @@ function createWidget(options) {
   }
 
   const root = el("div", "sw-root" + (options.position === "left" ? " sw-left" : ""));
+  root.lang = options.uiLanguage; // screen readers read the widget's texts in their language
   shadow.appendChild(root);
   if (options.primaryColor && CSS.supports("color", options.primaryColor)) {
     root.style.setProperty("--sw-primary", options.primaryColor);
@@ -164,7 +264,7 @@ function createWidget(options) {
   heading.append(title, subtitle);
   const closeButton = el("button", "sw-close");
   closeButton.type = "button";
-  closeButton.setAttribute("aria-label", "Close chat");
+  closeButton.setAttribute("aria-label", texts.closeChat);
   closeButton.appendChild(icon(ICON_CLOSE));
   closeButton.firstChild.style.cssText = "width:22px;height:22px;fill:currentColor";
   header.append(heading, closeButton);
@@ -176,20 +276,20 @@ function createWidget(options) {
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
   log.setAttribute("aria-relevant", "additions");
-  log.setAttribute("aria-label", "Conversation");
+  log.setAttribute("aria-label", texts.conversation);
   log.tabIndex = 0;
 
   const typing = el("div", "sw-typing");
   typing.hidden = true;
   typing.setAttribute("role", "status");
-  const typingLabel = el("span", "sw-sr-only", "The assistant is typing…");
+  const typingLabel = el("span", "sw-sr-only", texts.assistantTyping);
   const typingName = el("span", "sw-typing-name");
   typingName.setAttribute("aria-hidden", "true");
   typing.append(el("span"), el("span"), el("span"), typingName, typingLabel);
   log.appendChild(typing);
 
   const form = el("form", "sw-form");
-  const label = el("label", "sw-sr-only", "Your message");
+  const label = el("label", "sw-sr-only", texts.messageLabel);
   label.htmlFor = "sw-input";
   const input = el("textarea", "sw-input");
   input.id = "sw-input";
@@ -197,7 +297,7 @@ function createWidget(options) {
   input.maxLength = 2000;
   input.placeholder = options.placeholder;
   input.setAttribute("enterkeyhint", "send");
-  const sendButton = el("button", "sw-send", "Send");
+  const sendButton = el("button", "sw-send", texts.send);
   sendButton.type = "submit";
   sendButton.disabled = true;
   form.append(label, input, sendButton);
@@ -221,8 +321,9 @@ function createWidget(options) {
   }
 
   function updateLauncher() {
-    const base = isOpen() ? "Close chat" : options.launcherLabel;
-    launcher.setAttribute("aria-label", unread && !isOpen() ? `${base} (${unread} unread)` : base);
+    const base = isOpen() ? texts.closeChat : options.launcherLabel;
+    const ariaLabel = unread && !isOpen() ? fill(texts.launcherUnread, { label: base, count: unread }) : base;
+    launcher.setAttribute("aria-label", ariaLabel);
     launcher.setAttribute("aria-expanded", String(isOpen()));
     badge.textContent = unread > 9 ? "9+" : String(unread);
     badge.hidden = !unread || isOpen();
@@ -242,8 +343,8 @@ function createWidget(options) {
     clearTimeout(typingTimer);
     typing.hidden = !on;
     const who = typeof agent === "string" && agent ? agent : null;
-    typingName.textContent = who ? `${who} is typing…` : "";
-    typingLabel.textContent = who ? `${who} is typing…` : "The assistant is typing…";
+    typingName.textContent = who ? fill(texts.personTyping, { who }) : "";
+    typingLabel.textContent = who ? fill(texts.personTyping, { who }) : texts.assistantTyping;
     typing.classList.toggle("sw-typing-agent", Boolean(who));
     if (on) {
       log.appendChild(typing); // keep it last
@@ -259,7 +360,7 @@ function createWidget(options) {
     if (!lastEntry || lastEntry.from !== "bot" || !lastEntry.replies || !lastEntry.replies.length) return;
     repliesEl = el("div", "sw-replies");
     repliesEl.setAttribute("role", "group");
-    repliesEl.setAttribute("aria-label", "Suggested replies");
+    repliesEl.setAttribute("aria-label", texts.suggestedReplies);
     for (const reply of lastEntry.replies) {
       const title = String(reply.title || reply.payload || "");
       if (!title) continue;
@@ -294,14 +395,17 @@ function createWidget(options) {
     const card = orderCardData && typeof orderCardData === "object" ? orderCardData : null;
     if (card) {
       const bubble = el("div", "sw-msg sw-msg-bot sw-msg-card");
-      bubble.appendChild(el("span", "sw-sr-only", "Assistant: " + text));
-      const drawn = orderCard(card);
+      bubble.appendChild(el("span", "sw-sr-only", texts.assistantPrefix + text));
+      // The card's labels go with its values: in the card's own language (its `lang`) if it has one.
+      const drawn = orderCard(card, card.lang ? UI_TEXTS[uiLanguage(card.lang)] : texts);
       drawn.setAttribute("aria-hidden", "true"); // the text above says the same to screen readers
       bubble.appendChild(drawn);
       nodes.push(bubble);
     } else if (text) {
       const bubble = el("div", `sw-msg sw-msg-${from}` + (byAgent ? " sw-msg-agent" : ""));
-      bubble.appendChild(el("span", "sw-sr-only", from === "user" ? "You: " : byAgent ? `${agent}: ` : "Assistant: "));
+      const prefix =
+        from === "user" ? texts.youPrefix : byAgent ? fill(texts.agentPrefix, { agent }) : texts.assistantPrefix;
+      bubble.appendChild(el("span", "sw-sr-only", prefix));
       appendMarkdown(bubble, text, options.serverUrl);
       nodes.push(bubble);
     }
@@ -315,7 +419,7 @@ function createWidget(options) {
         const bubble = el("div", `sw-msg sw-msg-${from} sw-msg-image`);
         const img = el("img");
         img.src = url;
-        img.alt = (attachment && attachment.payload && attachment.payload.title) || "Image from the assistant";
+        img.alt = (attachment && attachment.payload && attachment.payload.title) || texts.imageAlt;
         img.loading = "lazy";
         img.addEventListener("load", scrollToEnd, { once: true });
         bubble.appendChild(img);
@@ -323,19 +427,19 @@ function createWidget(options) {
       }
     }
     if (!nodes.length && Array.isArray(replies) && replies.length) {
-      nodes.push(el("div", `sw-msg sw-msg-${from}`, "Please choose:"));
+      nodes.push(el("div", `sw-msg sw-msg-${from}`, texts.pleaseChoose));
     }
     if (!nodes.length) return null; // a payload this widget does not show (custom JSON, templates)
     const item = el("div", `sw-item sw-item-${from}` + (byAgent ? " sw-item-agent" : "") + (card ? " sw-item-card" : ""));
     if (from === "bot") item.appendChild(avatar(byAgent ? agent : options.botName, byAgent ? "agent" : "bot"));
     const column = el("div", "sw-item-body");
     if (from === "bot") {
-      const who = el("span", "sw-author", byAgent ? `${agent} · support team` : options.botName);
+      const who = el("span", "sw-author", byAgent ? fill(texts.agentAuthor, { agent }) : options.botName);
       who.setAttribute("aria-hidden", "true"); // the bubble's own prefix names the sender for screen readers
       column.appendChild(who);
     }
     column.append(...nodes);
-    column.appendChild(timeLabel(typeof ts === "number" && ts > 0 ? ts : Date.now() / 1000));
+    column.appendChild(timeLabel(typeof ts === "number" && ts > 0 ? ts : Date.now() / 1000, timeLocales));
     item.appendChild(column);
     return { node: item, replies };
   }
@@ -391,7 +495,12 @@ function createWidget(options) {
   function clientMetadata() {
     return {
       customer: { name: options.customerName || null, email: options.customerEmail || null },
-      webchat: { page_url: location.href, page_title: document.title, language: navigator.language || null },
+      // The language the widget was told to speak (data-language), else the browser's.
+      webchat: {
+        page_url: location.href,
+        page_title: document.title,
+        language: options.language || navigator.language || null,
+      },
     };
   }
 
@@ -411,7 +520,7 @@ function createWidget(options) {
     outbox.push({ message: text, message_id: id, display_text: shown || undefined, metadata: clientMetadata() });
     setTyping(true);
     flushOutbox();
-    if (!socket.connected) setStatus("Not connected. Your message will be sent when the connection is back.");
+    if (!socket.connected) setStatus(texts.notConnected);
   }
 
   function showTeamStatus(data) {
@@ -471,7 +580,9 @@ function createWidget(options) {
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    // Not while an IME is composing (Japanese): that Enter picks the conversion. keyCode 229 is
+    // how Safari and older browsers flag it (isComposing is already false on that Enter there).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
     }
@@ -514,12 +625,12 @@ function createWidget(options) {
   socket.on("disconnect", (reason) => {
     confirmed = false;
     host.dataset.connected = "false";
-    if (reason !== "io client disconnect") setStatus("Connection lost. Reconnecting…");
+    if (reason !== "io client disconnect") setStatus(texts.connectionLost);
   });
 
   socket.on("connect_error", () => {
     host.dataset.connected = "false";
-    setStatus("Can't reach the chat right now. Retrying…");
+    setStatus(texts.cannotConnect);
   });
 
   socket.on("session_confirm", (data) => {
@@ -570,6 +681,7 @@ function createWidget(options) {
     setStatus(data.message);
     const entry = typeof data.message_id === "string" ? byId.get(data.message_id) : null;
     if (entry && entry.from === "user") {
+      entry.el.dataset.unsentLabel = texts.notSent; // drawn by .sw-unsent::after
       entry.el.classList.add("sw-unsent");
       entry.el.title = data.message;
       entry.el.dataset.error = String(data.error || "refused");

@@ -10,6 +10,13 @@ function el(tag, className, text) {
   return node;
 }
 
+/** A UI_TEXTS template with its "{name}" parts filled in: fill("{who} is typing…", { who: "Ann" }). */
+function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (match, key) =>
+    Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match
+  );
+}
+
 function safeUrl(raw, base) {
   try {
     const url = new URL(String(raw), base);
@@ -99,41 +106,43 @@ function appendMarkdown(parent, text, base) {
 }
 
 // The order card (channels/cards.py): the order and its status, its details, a "Track parcel" link.
+// The details in the order they are shown; their labels are texts.orderFields (UI_TEXTS).
 const CARD_FIELDS = [
-  ["Items", "items"],
-  ["Total", "total"],
-  ["Placed", "placed"],
-  ["Carrier", "carrier"],
-  ["Tracking number", "tracking_number"],
-  ["Estimated delivery", "estimated_delivery"],
-  ["Delivered", "delivered"],
-  ["Shipping to", "ship_to"],
+  "items",
+  "total",
+  "placed",
+  "carrier",
+  "tracking_number",
+  "estimated_delivery",
+  "delivered",
+  "ship_to",
 ];
 
-function orderCard(card) {
+function orderCard(card, texts) {
   const box = el("div", "sw-card");
   const head = el("div", "sw-card-head");
-  head.appendChild(el("span", "sw-card-title", "Order " + String(card.number || "")));
+  head.appendChild(el("span", "sw-card-title", fill(texts.orderTitle, { number: String(card.number || "") })));
   const status = String(card.status || "");
   const pill = el("span", "sw-card-status sw-status-" + status.replace(/[^a-z]/g, ""), card.status_text || status);
   head.appendChild(pill);
   box.appendChild(head);
   if (card.note) box.appendChild(el("p", "sw-card-note", card.note));
   const list = el("dl", "sw-card-details");
-  for (const [label, key] of CARD_FIELDS) {
+  for (const key of CARD_FIELDS) {
     if (!card[key]) continue;
-    list.append(el("dt", null, label), el("dd", null, card[key]));
+    list.append(el("dt", null, texts.orderFields[key]), el("dd", null, card[key]));
   }
   box.appendChild(list);
   return box;
 }
 
-// "14:05" in the visitor's own locale and time zone; the full date and time as a tooltip.
-function timeLabel(ts) {
+// "14:05" in the visitor's time zone and `locales` (TIME_LOCALES: [] is the browser's own);
+// the full date and time as a tooltip.
+function timeLabel(ts, locales) {
   const when = new Date(ts * 1000);
-  const node = el("time", "sw-time", when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+  const node = el("time", "sw-time", when.toLocaleTimeString(locales, { hour: "2-digit", minute: "2-digit" }));
   node.dateTime = when.toISOString();
-  node.title = when.toLocaleString();
+  node.title = when.toLocaleString(locales);
   return node;
 }
 

@@ -2,6 +2,7 @@
 
 import { showError, toast } from "./dom.js";
 import { current, endSession } from "./state.js";
+import { t } from "./texts.js";
 
 export const API = "/desk/api";
 
@@ -44,15 +45,15 @@ export async function api(method, path, body) {
   try {
     response = await fetch(API + path, options);
   } catch (err) {
-    throw new ApiError("Can't reach the server; check the connection and try again.", 0);
+    throw new ApiError(t("server_unreachable"), 0);
   }
   const data = await readJson(response);
   if (response.status === 401 && path !== "/login") {
-    endSession("Your session has ended; please sign in again.");
-    throw new ApiError((data && data.error) || "Please log in.", 401);
+    endSession(t("session_ended"));
+    throw new ApiError((data && data.error) || t("please_log_in"), 401);
   }
   if (!response.ok) {
-    throw new ApiError((data && data.error) || `The server answered ${response.status}.`, response.status);
+    throw new ApiError((data && data.error) || t("server_answered", { status: response.status }), response.status);
   }
   if (data && typeof data.csrf_token === "string") csrfToken = data.csrf_token;
   return data || {};

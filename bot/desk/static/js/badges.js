@@ -1,20 +1,37 @@
-// The coloured pills (channel, priority, owner, ticket status) and who a conversation belongs to.
+// The coloured pills (channel, priority, owner, ticket status), who a conversation belongs to, and
+// the words for the statuses the server sends as codes.
 
 import { h } from "./dom.js";
+import { t, tOr } from "./texts.js";
 
-const PRIORITY = ["Normal", "Elevated", "High"];
+const PRIORITY = ["handoff_priority_0", "handoff_priority_1", "handoff_priority_2"];
 
 export function badge(text, kind) {
   return h("span", { class: `pill pill-${kind || "neutral"}` }, text);
 }
 
 export function channelBadge(channel) {
-  return badge(channel || "unknown", `channel-${(channel || "unknown").replace(/[^a-z0-9]/gi, "")}`);
+  return badge(channel || t("unknown"), `channel-${(channel || "unknown").replace(/[^a-z0-9]/gi, "")}`);
 }
 
 export function priorityBadge(priority) {
   const level = Math.max(0, Math.min(2, Number(priority) || 0));
-  return badge(PRIORITY[level], ["neutral", "warn", "bad"][level]);
+  return badge(t(PRIORITY[level]), ["neutral", "warn", "bad"][level]);
+}
+
+/** A ticket status as the desk shows it ("open"; a status it does not know as sent). */
+export function ticketStatusText(status) {
+  return tOr(`ticket_status_${status}`, status);
+}
+
+/** A ticket priority as the desk shows it ("normal"; one it does not know as sent). */
+export function ticketPriorityText(priority) {
+  return tOr(`ticket_priority_${priority}`, priority);
+}
+
+/** A handoff status as the desk shows it ("resolved"; one it does not know as sent). */
+export function handoffStatusText(status) {
+  return tOr(`handoff_status_${status}`, status);
 }
 
 export function ticketKind(status) {
@@ -29,9 +46,9 @@ export function ownerOf(handoff) {
 }
 
 export function ownerBadge(owner, agentName) {
-  if (owner === "agent") return badge(agentName ? `Agent: ${agentName}` : "Agent", "good");
-  if (owner === "queue") return badge("Waiting in queue", "warn");
-  return badge("Assistant", "neutral");
+  if (owner === "agent") return badge(agentName ? t("owner_agent_named", { name: agentName }) : t("owner_agent"), "good");
+  if (owner === "queue") return badge(t("owner_queue"), "warn");
+  return badge(t("owner_bot"), "neutral");
 }
 
 export function customerLabel(handoff, context) {
@@ -40,6 +57,6 @@ export function customerLabel(handoff, context) {
     (handoff && (handoff.customer_name || handoff.customer_email)) ||
     customer.name ||
     customer.email ||
-    "Website visitor"
+    t("customer_fallback")
   );
 }

@@ -1,5 +1,7 @@
 // Element helpers: building nodes from text (never HTML), replacing children, errors, the toast, headers, tables.
 
+import { t } from "./texts.js";
+
 export const $ = (id) => document.getElementById(id);
 
 /** Build an element. Children that are not nodes become text nodes (never parsed as HTML). */
@@ -96,8 +98,8 @@ export function tableHead(labels, actions) {
     h(
       "tr",
       {},
-      labels.map((t) => h("th", { scope: "col" }, t)),
-      actions ? h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")) : null,
+      labels.map((label) => h("th", { scope: "col" }, label)),
+      actions ? h("th", { scope: "col" }, h("span", { class: "sr-only" }, t("actions"))) : null,
     ),
   );
 }

@@ -1,6 +1,7 @@
 // Dates, times, durations and initials as the desk shows them, and the live "waiting for" counters.
 
 import { h } from "./dom.js";
+import { t } from "./texts.js";
 
 export function toDate(value) {
   if (value === null || value === undefined || value === "") return null;
@@ -24,17 +25,17 @@ export function fmtFull(value) {
 
 function fmtDuration(ms) {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 60) return t("duration_seconds", { s: seconds });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  if (minutes < 60) return t("duration_minutes", { m: minutes, s: String(seconds % 60).padStart(2, "0") });
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${String(minutes % 60).padStart(2, "0")}m`;
-  return `${Math.floor(hours / 24)}d`;
+  if (hours < 48) return t("duration_hours", { h: hours, m: String(minutes % 60).padStart(2, "0") });
+  return t("duration_days", { d: Math.floor(hours / 24) });
 }
 
 export function ago(value) {
   const date = toDate(value);
-  return date ? `${fmtDuration(Date.now() - date.getTime())} ago` : "";
+  return date ? t("time_ago", { duration: fmtDuration(Date.now() - date.getTime()) }) : "";
 }
 
 /** A span that counts up from `sinceMs` (updated every second by the ticker). */

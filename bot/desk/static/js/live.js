@@ -5,6 +5,7 @@ import { API, api } from "./api.js";
 import { notifyFor } from "./notify.js";
 import { loadQueue, scheduleQueue } from "./queue_feed.js";
 import { endSession, state } from "./state.js";
+import { t } from "./texts.js";
 
 const EVENT_TYPES = ["queue", "queue_changed", "message", "note", "typing"];
 
@@ -25,10 +26,10 @@ export function connectEvents() {
   if (state.events) state.events.close();
   const source = new EventSource(`${API}/events`);
   state.events = source;
-  setConnection("connecting", "Connecting…");
+  setConnection("connecting", t("connection_connecting"));
   source.addEventListener("hello", () => {
     if (state.events !== source) return;
-    setConnection("online", "Online");
+    setConnection("online", t("connection_online"));
     state.retryMs = 1000;
     // Events published before this stream was subscribed (or while it was down) are lost:
     // fetch what is on screen again.
@@ -39,7 +40,7 @@ export function connectEvents() {
   source.addEventListener("resync", () => {
     if (state.events === source) resync();
   });
-  source.addEventListener("logged_out", () => endSession("Your session has expired; please sign in again."));
+  source.addEventListener("logged_out", () => endSession(t("session_expired")));
   source.onerror = () => onStreamError(source);
 }
 
@@ -55,7 +56,7 @@ function onData(event) {
 
 function onStreamError(source) {
   if (state.events !== source || !state.me) return;
-  setConnection("reconnecting", "Reconnecting…");
+  setConnection("reconnecting", t("connection_reconnecting"));
   if (source.readyState === EventSource.CLOSED) {
     // The browser gave up (the server refused the stream): check the session, then retry.
     source.close();

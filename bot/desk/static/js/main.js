@@ -7,9 +7,13 @@
 // current view is fetched again, so nothing missed while offline stays missing.
 
 import { toast } from "./dom.js";
+import { applyPageTexts } from "./page_texts.js";
 import { startTicker } from "./format.js";
 import { initRouter } from "./router.js";
 import { boot, initSession } from "./session.js";
+import { t } from "./texts.js";
+
+applyPageTexts();
 
 startTicker();
 initSession();
@@ -18,7 +22,7 @@ initRouter();
 // A failed async handler must not fail silently: say so (and log it for whoever debugs).
 window.addEventListener("unhandledrejection", (event) => {
   console.error("desk: unhandled error", event.reason);
-  toast("Something went wrong; reload the page if it keeps happening.", "error");
+  toast(t("error_unexpected"), "error");
 });
 
 boot();

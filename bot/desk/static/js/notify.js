@@ -7,6 +7,7 @@ import { $, h, toast } from "./dom.js";
 import { api } from "./api.js";
 import { customerLabel } from "./badges.js";
 import { state } from "./state.js";
+import { t } from "./texts.js";
 
 const announced = new Set(); // handoff ids already announced as waiting
 let audio = null;
@@ -47,7 +48,7 @@ function alertAgent(title, body, link, tag) {
       note.close();
     };
   } else {
-    toast(`${title}: ${body}`);
+    toast(t("notify_toast", { title, body }));
   }
 }
 
@@ -70,14 +71,15 @@ export function notifyFor(event) {
     const myTeams = state.me.teams || [];
     const forMe = !handoff.team || !myTeams.length || myTeams.includes(handoff.team);
     if (prefs().notify_waiting !== false && state.me.available !== false && forMe && !viewing(handoff.id)) {
-      const why = handoff.reason_text ? ` (${handoff.reason_text})` : "";
-      alertAgent("A customer is waiting", `${customerLabel(handoff)} on ${handoff.channel}${why}`, `#/handoff/${handoff.id}`, `waiting-${handoff.id}`);
+      const about = { customer: customerLabel(handoff), channel: handoff.channel, reason: handoff.reason_text };
+      const body = handoff.reason_text ? t("notify_waiting_body_reason", about) : t("notify_waiting_body", about);
+      alertAgent(t("notify_waiting_title"), body, `#/handoff/${handoff.id}`, `waiting-${handoff.id}`);
     }
   }
   const entry = event.entry;
   if (event.type === "message" && entry && entry.who === "customer" && ownHandoff(event.handoff_id)) {
     if (prefs().notify_replies !== false && !viewing(event.handoff_id)) {
-      alertAgent("The customer replied", String(entry.text || "").slice(0, 140), `#/handoff/${event.handoff_id}`, `reply-${event.handoff_id}`);
+      alertAgent(t("notify_reply_title"), String(entry.text || "").slice(0, 140), `#/handoff/${event.handoff_id}`, `reply-${event.handoff_id}`);
     }
   }
 }
@@ -88,10 +90,10 @@ export function initNotificationSettings() {
   const panel = $("notify-panel");
   const permission = $("notify-permission");
   function showPermission() {
-    if (!("Notification" in window)) permission.textContent = "This browser cannot show notifications; you will hear the sound and see a message in the desk.";
-    else if (Notification.permission === "granted") permission.textContent = "Browser notifications are on for this site.";
-    else if (Notification.permission === "denied") permission.textContent = "Browser notifications are blocked for this site (change it in the browser's site settings).";
-    else permission.replaceChildren(h("button", { type: "button", class: "btn btn-ghost btn-sm", id: "notify-allow", onclick: allow }, "Allow browser notifications"));
+    if (!("Notification" in window)) permission.textContent = t("notify_unsupported");
+    else if (Notification.permission === "granted") permission.textContent = t("notify_granted");
+    else if (Notification.permission === "denied") permission.textContent = t("notify_denied");
+    else permission.replaceChildren(h("button", { type: "button", class: "btn btn-ghost btn-sm", id: "notify-allow", onclick: allow }, t("notify_allow")));
   }
   async function allow() {
     await Notification.requestPermission();
@@ -123,7 +125,7 @@ export function initNotificationSettings() {
       state.me = data.agent;
     } catch (err) {
       event.target.checked = !event.target.checked;
-      toast(`Could not save: ${err.message}`);
+      toast(t("save_failed", { error: err.message }));
     }
   });
 }

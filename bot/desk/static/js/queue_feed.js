@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { badge } from "./badges.js";
 import { toDate } from "./format.js";
 import { state } from "./state.js";
+import { t } from "./texts.js";
 
 export function scheduleQueue() {
   clearTimeout(state.queueTimer);
@@ -38,18 +39,18 @@ function showWaiting(waiting) {
   const badgeEl = $("queue-badge");
   badgeEl.textContent = String(waiting);
   badgeEl.hidden = waiting === 0;
-  badgeEl.setAttribute("aria-label", `${waiting} waiting`);
-  document.title = waiting ? `(${waiting}) Support desk` : "Support desk";
+  badgeEl.setAttribute("aria-label", t("queue_badge_waiting", { count: waiting }));
+  document.title = waiting ? t("page_title_waiting", { count: waiting, app: t("app_name") }) : t("app_name");
 }
 
 function showTopbar(data) {
   const online = data.agents_online;
   fill(
     $("topbar-info"),
-    h("span", {}, `${online} agent${online === 1 ? "" : "s"} online`),
+    h("span", {}, t("agents_online", { count: online })),
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
-    h("span", {}, `Hours: ${data.business_hours}`),
+    h("span", {}, t("topbar_hours", { hours: data.business_hours })),
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
-    data.open_now ? badge("Open now", "good") : badge("Closed now", "bad"),
+    data.open_now ? badge(t("open_now"), "good") : badge(t("closed_now"), "bad"),
   );
 }

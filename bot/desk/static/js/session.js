@@ -8,6 +8,7 @@ import { initNotificationSettings } from "./notify.js";
 import { loadQueue } from "./queue_feed.js";
 import { route, stopView } from "./router.js";
 import { onSessionEnd, state } from "./state.js";
+import { t } from "./texts.js";
 
 function showLogin(message) {
   $("app").hidden = true;
@@ -27,7 +28,7 @@ function loggedOut(message) {
   stopView();
   clearTimeout(state.queueTimer);
   $("view").replaceChildren();
-  document.title = "Support desk";
+  document.title = t("app_name");
   if (wasIn || !$("login-view").hidden || message) showLogin(message);
 }
 
@@ -38,23 +39,23 @@ async function submitLogin(event) {
   const box = $("login-error");
   box.dataset.kind = "error";
   if (!email || !password) {
-    showError(box, "Enter your email and password.");
+    showError(box, t("login_missing"));
     (email ? $("login-password") : $("login-email")).focus();
     return;
   }
   const button = $("login-submit");
   button.disabled = true;
-  button.textContent = "Signing in…";
+  button.textContent = t("login_signing_in");
   try {
     const data = await api("POST", "/login", { email, password });
     showError(box, "");
     start(data.agent);
   } catch (err) {
-    showError(box, err.status === 401 ? "Wrong email or password." : err.message);
+    showError(box, err.status === 401 ? t("login_wrong") : err.message);
     $("login-password").select();
   } finally {
     button.disabled = false;
-    button.textContent = "Sign in";
+    button.textContent = t("login_submit");
   }
 }
 
@@ -64,7 +65,7 @@ async function logOut() {
   } catch (err) {
     /* signed out either way */
   }
-  loggedOut("You have signed out.");
+  loggedOut(t("signed_out"));
 }
 
 // The available/away switch: away agents are not offered new conversations (the queue, the widget's header).
@@ -72,8 +73,8 @@ function showAvailability(available) {
   const button = $("availability-toggle");
   button.setAttribute("aria-pressed", String(available));
   button.dataset.available = String(available);
-  $("availability-text").textContent = available ? "Available" : "Away";
-  button.title = available ? "Set yourself away: no new conversations come to you" : "Set yourself available for new conversations";
+  $("availability-text").textContent = available ? t("availability_available") : t("availability_away");
+  button.title = available ? t("availability_title_available") : t("availability_title_away");
 }
 
 async function toggleAvailability() {
@@ -84,9 +85,9 @@ async function toggleAvailability() {
     const data = await api("POST", "/me/availability", { available: wanted });
     state.me = data.agent;
     showAvailability(data.agent.available);
-    toast(data.agent.available ? "You're available: new conversations can come to you." : "You're away: no new conversations will come to you.");
+    toast(data.agent.available ? t("availability_now_available") : t("availability_now_away"));
   } catch (err) {
-    toast(`Could not change your status: ${err.message}`);
+    toast(t("availability_error", { error: err.message }));
   } finally {
     button.disabled = false;
   }
@@ -98,7 +99,7 @@ function start(agent) {
   $("login-view").hidden = true;
   $("app").hidden = false;
   $("agent-name").textContent = agent.name;
-  $("agent-role").textContent = agent.role === "admin" ? "Admin" : "Agent";
+  $("agent-role").textContent = agent.role === "admin" ? t("role_admin") : t("role_agent");
   $("agent-avatar").textContent = initials(agent.name);
   $("nav-agents-item").hidden = agent.role !== "admin";
   $("nav-analytics-item").hidden = agent.role !== "admin";
@@ -127,7 +128,7 @@ export async function boot() {
       return;
     }
   } catch (err) {
-    showLogin("Can't reach the server; check the connection and reload the page.");
+    showLogin(t("server_unreachable_reload"));
     return;
   }
   showLogin("");

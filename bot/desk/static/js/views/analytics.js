@@ -6,21 +6,17 @@ import { $, add, errorBox, fill, h, pageHeader, showError, tableHead } from "../
 import { act, api, getForView } from "../api.js";
 import { fmtFull } from "../format.js";
 import { state } from "../state.js";
+import { t } from "../texts.js";
 import { channelName, drawCharts, loadChartJs } from "./analytics_charts.js";
 
-const RANGES = [
-  ["24h", "Last 24 hours"],
-  ["7d", "Last 7 days"],
-  ["30d", "Last 30 days"],
-  ["90d", "Last 90 days"],
+// [value, label] (functions: the labels are read when the view opens).
+const RANGES = () => [
+  ["24h", t("last_24_hours")],
+  ["7d", t("last_days", { count: 7 })],
+  ["30d", t("last_days", { count: 30 })],
+  ["90d", t("last_days", { count: 90 })],
 ];
-const CHANNELS = [
-  ["", "All channels"],
-  ["webchat", "Website"],
-  ["slack", "Slack"],
-  ["telegram", "Telegram"],
-  ["rest", "REST"],
-];
+const CHANNELS = () => [["", t("channels_all")], ...["webchat", "slack", "telegram", "rest"].map((c) => [c, channelName(c)])];
 
 const pct = (v) => (v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)} %`);
 const num = (v, digits = 2) => (v === null || v === undefined ? "—" : Number(v).toFixed(digits));
@@ -28,12 +24,12 @@ const num = (v, digits = 2) => (v === null || v === undefined ? "—" : Number(v
 /** Seconds as people read them: "4.2 s", "3 min 5 s", "2 h 10 min". */
 export function duration(seconds) {
   if (seconds === null || seconds === undefined) return "—";
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return t("analytics_duration_seconds", { s: seconds.toFixed(1) });
   const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
+  if (m < 60) return t("analytics_duration_minutes", { m, s: Math.round(seconds % 60) });
   const hrs = Math.floor(m / 60);
-  if (hrs < 48) return `${hrs} h ${m % 60} min`;
-  return `${Math.floor(hrs / 24)} d ${hrs % 24} h`;
+  if (hrs < 48) return t("analytics_duration_hours", { h: hrs, m: m % 60 });
+  return t("analytics_duration_days", { d: Math.floor(hrs / 24), h: hrs % 24 });
 }
 
 function tile(key, label, value, detail) {
@@ -46,33 +42,45 @@ function tile(key, label, value, detail) {
   );
 }
 
-function tiles(t) {
+function tiles(totals) {
   return h(
     "section",
-    { class: "kpis", "aria-label": "Key figures" },
-    tile("conversations", "Conversations", String(t.conversations), `${t.pending} still open`),
-    tile("containment", "Containment", pct(t.containment_rate), `${t.contained} of ${t.decided} resolved without a person`),
-    tile("escalation", "Handoff rate", pct(t.escalation_rate), `${t.escalated} handed to a person`),
-    tile("bot-frt", "Assistant first response", duration(t.bot_frt_median), `median; p90 ${duration(t.bot_frt_p90)}`),
+    { class: "kpis", "aria-label": t("analytics_key_figures") },
+    tile("conversations", t("kpi_conversations"), String(totals.conversations), t("kpi_conversations_detail", { pending: totals.pending })),
+    tile(
+      "containment",
+      t("kpi_containment"),
+      pct(totals.containment_rate),
+      t("kpi_containment_detail", { contained: totals.contained, decided: totals.decided }),
+    ),
+    tile("escalation", t("kpi_escalation"), pct(totals.escalation_rate), t("kpi_escalation_detail", { escalated: totals.escalated })),
+    tile("bot-frt", t("kpi_bot_frt"), duration(totals.bot_frt_median), t("kpi_median_p90", { p90: duration(totals.bot_frt_p90) })),
     tile(
       "human-frt",
-      "Person first response",
-      duration(t.human_frt_median),
-      `median in business hours; p90 ${duration(t.human_frt_p90)}; ${t.waiting_for_person} waiting`,
+      t("kpi_human_frt"),
+      duration(totals.human_frt_median),
+      t("kpi_human_frt_detail", { p90: duration(totals.human_frt_p90), waiting: totals.waiting_for_person }),
     ),
-    tile("resolution", "Time to resolution", duration(t.resolution_time_median), `median; p90 ${duration(t.resolution_time_p90)}`),
-    tile("fcr", "First-contact resolution", pct(t.fcr_rate), `${t.fcr} of ${t.resolved}; ${t.fcr_window_open} still inside 7 days`),
-    tile("csat", "CSAT", num(t.csat_average), `${pct(t.csat_percent)} satisfied; ${pct(t.csat_response_rate)} answered (${t.csat_rated}/${t.csat_asked})`),
+    tile("resolution", t("kpi_resolution"), duration(totals.resolution_time_median), t("kpi_median_p90", { p90: duration(totals.resolution_time_p90) })),
+    tile("fcr", t("kpi_fcr"), pct(totals.fcr_rate), t("kpi_fcr_detail", { fcr: totals.fcr, resolved: totals.resolved, open: totals.fcr_window_open })),
+    tile(
+      "csat",
+      t("kpi_csat"),
+      num(totals.csat_average),
+      t("kpi_csat_detail", { percent: pct(totals.csat_percent), rate: pct(totals.csat_response_rate), rated: totals.csat_rated, asked: totals.csat_asked }),
+    ),
   );
 }
 
 function channelTable(channels) {
   const rows = Object.entries(channels);
-  if (!rows.length) return h("p", { class: "empty" }, "No conversations in this range.");
+  if (!rows.length) return h("p", { class: "empty" }, t("analytics_no_conversations"));
   return h(
     "table",
     { class: "table", id: "analytics-channels" },
-    tableHead(["Channel", "Conversations", "Containment", "Handoffs", "Assistant FRT", "Person FRT", "FCR", "CSAT", "CSAT answered"]),
+    tableHead(
+      ["field_channel", "col_conversations", "col_containment", "col_handoffs", "col_bot_frt", "col_human_frt", "col_fcr", "col_csat", "col_csat_answered"].map((key) => t(key)),
+    ),
     h(
       "tbody",
       {},
@@ -96,12 +104,12 @@ function channelTable(channels) {
 }
 
 function draftButton(group, result) {
-  const button = h("button", { class: "btn btn-sm", type: "button", "data-testid": "draft-article" }, "Draft an article");
+  const button = h("button", { class: "btn btn-sm", type: "button", "data-testid": "draft-article" }, t("analytics_draft"));
   button.addEventListener("click", () =>
     act(button, result, async () => {
       const title = group.representative.replace(/[?？!！.。]+$/, "");
       const data = await api("POST", "/analytics/drafts", { title, questions: group.questions.map((q) => q.text) });
-      fill(result, h("span", { class: "draft-done" }, `Draft written: ${data.path}. Edit it, remove "draft: true", then ingest.`));
+      fill(result, h("span", { class: "draft-done" }, t("analytics_draft_written", { path: data.path })));
       result.hidden = false;
       button.disabled = true;
       return true;
@@ -118,7 +126,7 @@ function groupCard(group) {
     h(
       "div",
       { class: "gap-head" },
-      h("h3", {}, `“${group.representative}”`),
+      h("h3", {}, t("quoted", { text: group.representative })),
       h("span", { class: "badge" }, `${group.count} ×`),
       draftButton(group, result),
     ),
@@ -132,8 +140,8 @@ function groupCard(group) {
           "li",
           {},
           c.sender_id
-            ? h("a", { href: `#/conversation/${encodeURIComponent(c.sender_id)}` }, `“${c.question}”`)
-            : h("span", {}, `“${c.question}”`),
+            ? h("a", { href: `#/conversation/${encodeURIComponent(c.sender_id)}` }, t("quoted", { text: c.question }))
+            : h("span", {}, t("quoted", { text: c.question })),
           h("span", { class: "muted small" }, ` ${channelName(c.channel || "")} · ${fmtFull(c.at)}`),
         ),
       ),
@@ -142,17 +150,17 @@ function groupCard(group) {
 }
 
 function unansweredSection(groups) {
-  if (groups === null) return h("p", { class: "muted" }, "The help centre is not available: questions cannot be grouped.");
-  if (!groups.length) return h("p", { class: "empty" }, "No unanswered questions in this range.");
+  if (groups === null) return h("p", { class: "muted" }, t("analytics_no_help_centre"));
+  if (!groups.length) return h("p", { class: "empty" }, t("analytics_no_unanswered"));
   return h("ol", { class: "gap-groups", id: "analytics-unanswered" }, groups.map(groupCard));
 }
 
 function articlesTable(articles) {
-  if (!articles.length) return h("p", { class: "empty" }, "No article was rated in this range.");
+  if (!articles.length) return h("p", { class: "empty" }, t("analytics_no_rated_articles"));
   return h(
     "table",
     { class: "table", id: "analytics-articles" },
-    tableHead(["Article", "Helpful", "Not helpful", "Helpful %"]),
+    tableHead([t("field_article"), t("col_helpful"), t("col_not_helpful"), t("col_helpful_percent")]),
     h(
       "tbody",
       {},
@@ -183,20 +191,20 @@ function dayAfter(date) {
 
 export function analyticsView() {
   const seq = state.viewSeq;
-  const range = select("analytics-range", [...RANGES, ["custom", "Dates…"]], state.analyticsRange || "7d");
+  const range = select("analytics-range", [...RANGES(), ["custom", t("analytics_dates")]], state.analyticsRange || "7d");
   const from = h("input", { id: "analytics-from", type: "date", value: state.analyticsFrom || "" });
   const to = h("input", { id: "analytics-to", type: "date", value: state.analyticsTo || "" });
   const dates = h(
     "span",
     { class: "analytics-dates", hidden: range.value !== "custom" },
-    h("label", { for: "analytics-from", class: "inline-label" }, "From"),
+    h("label", { for: "analytics-from", class: "inline-label" }, t("field_from")),
     from,
-    h("label", { for: "analytics-to", class: "inline-label" }, "To"),
+    h("label", { for: "analytics-to", class: "inline-label" }, t("field_to")),
     to,
   );
-  const channel = select("analytics-channel", CHANNELS, state.analyticsChannel || "");
+  const channel = select("analytics-channel", CHANNELS(), state.analyticsChannel || "");
   const error = errorBox("analytics-error");
-  const summary = h("div", { id: "analytics-tiles", "aria-live": "polite" }, h("p", { class: "muted" }, "Loading…"));
+  const summary = h("div", { id: "analytics-tiles", "aria-live": "polite" }, h("p", { class: "muted" }, t("loading")));
   const table = h("div", { id: "analytics-by-channel" });
   const grid = h("div", { class: "chart-grid", id: "analytics-charts" });
   const gaps = h("div", {});
@@ -207,20 +215,26 @@ export function analyticsView() {
   add(
     $("view"),
     pageHeader(
-      "Service analytics",
-      h("label", { for: "analytics-range", class: "inline-label" }, "Range"),
+      t("analytics_title"),
+      h("label", { for: "analytics-range", class: "inline-label" }, t("field_range")),
       range,
       dates,
-      h("label", { for: "analytics-channel", class: "inline-label" }, "Channel"),
+      h("label", { for: "analytics-channel", class: "inline-label" }, t("field_channel")),
       channel,
     ),
     period,
     error,
     summary,
-    h("section", { class: "card" }, h("h2", {}, "By channel"), table),
+    h("section", { class: "card" }, h("h2", {}, t("analytics_by_channel")), table),
     grid,
-    h("section", { class: "card" }, h("h2", {}, "Top unanswered questions"), h("p", { class: "muted small" }, "Grouped by meaning; each group links to its conversations."), gaps),
-    h("section", { class: "card" }, h("h2", {}, "Least helpful articles"), articles),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, t("analytics_unanswered")),
+      h("p", { class: "muted small" }, t("analytics_unanswered_intro")),
+      gaps,
+    ),
+    h("section", { class: "card" }, h("h2", {}, t("analytics_least_helpful")), articles),
   );
 
   async function load() {
@@ -241,7 +255,7 @@ export function analyticsView() {
     ]);
     if (!data) return;
     const w = data.window;
-    period.textContent = `${fmtFull(w.since)} – ${fmtFull(w.until)} (${w.timezone}); business hours ${w.business_hours}.`;
+    period.textContent = t("analytics_period", { since: fmtFull(w.since), until: fmtFull(w.until), timezone: w.timezone, hours: w.business_hours });
     fill(summary, tiles(data.totals));
     fill(table, channelTable(data.channels));
     fill(gaps, unansweredSection(data.unanswered));

@@ -3,22 +3,13 @@
 // what a chart shows is what `python -m bot report` prints for the same range.
 
 import { h } from "../dom.js";
+import { t, tOr } from "../texts.js";
 
-const CHANNEL_NAMES = { webchat: "Website", slack: "Slack", telegram: "Telegram", rest: "REST" };
 const COLOURS = ["#3949ab", "#1b7a4a", "#b35c00", "#0b6b8a", "#8e24aa", "#5d6677"];
-const REASON_NAMES = {
-  customer_request: "Customer asked",
-  failed_understanding: "Not understood twice",
-  unhelpful_answers: "Unhelpful answers",
-  frustration: "Frustration",
-  topic: "Agents' topic",
-  high_value_order: "High-value order",
-  agent_takeover: "Agent took over",
-  unknown: "Unknown",
-};
 
-export const channelName = (c) => CHANNEL_NAMES[c] || c;
-export const reasonName = (r) => REASON_NAMES[r] || r.replace(/_/g, " ");
+// A channel's and a handoff reason's names (texts channel_<code>, reason_<code>); a code without one as sent.
+export const channelName = (c) => tOr(`channel_${c}`, c);
+export const reasonName = (r) => tOr(`reason_${r}`, r.replace(/_/g, " "));
 
 let loading = null;
 
@@ -32,7 +23,7 @@ export function loadChartJs() {
       script.onload = () => resolve(window.Chart);
       script.onerror = () => {
         loading = null;
-        reject(new Error("The charting library could not be loaded."));
+        reject(new Error(t("chart_library_failed")));
       };
       document.head.appendChild(script);
     });
@@ -52,15 +43,15 @@ function bucketLabel(label, bucket) {
 export function chartSpecs(report) {
   const s = report.series;
   const labels = s.labels.map((l) => bucketLabel(l, s.bucket));
-  const t = report.totals;
+  const totals = report.totals;
   const byChannel = Object.entries(s.by_channel);
-  const reasons = Object.entries(t.escalations_by_reason);
+  const reasons = Object.entries(totals.escalations_by_reason);
   const common = { responsive: true, maintainAspectRatio: false, animation: false };
   return [
     [
       "chart-conversations",
-      "Conversations by channel",
-      `Conversations started per ${s.bucket}, stacked by channel.`,
+      t("chart_conversations"),
+      t("chart_conversations_about", { bucket: s.bucket }),
       {
         type: "bar",
         data: {
@@ -76,28 +67,28 @@ export function chartSpecs(report) {
     ],
     [
       "chart-containment",
-      "Containment",
-      `Share of decided conversations resolved without a person, per ${s.bucket} (%).`,
+      t("chart_containment"),
+      t("chart_containment_about", { bucket: s.bucket }),
       {
         type: "line",
         data: {
           labels,
-          datasets: [{ label: "Containment %", data: s.containment_rate.map(percent), borderColor: COLOURS[1], spanGaps: true }],
+          datasets: [{ label: t("chart_containment_series"), data: s.containment_rate.map(percent), borderColor: COLOURS[1], spanGaps: true }],
         },
         options: { ...common, scales: { y: { min: 0, max: 100 } } },
       },
     ],
     [
       "chart-response",
-      "First response time",
-      `Median first response per ${s.bucket}, in minutes: the assistant's and a person's (business hours).`,
+      t("chart_response"),
+      t("chart_response_about", { bucket: s.bucket }),
       {
         type: "line",
         data: {
           labels,
           datasets: [
-            { label: "Assistant (median, min)", data: s.bot_frt_median.map(minutes), borderColor: COLOURS[0], spanGaps: true },
-            { label: "Person (median, min)", data: s.human_frt_median.map(minutes), borderColor: COLOURS[2], spanGaps: true },
+            { label: t("chart_response_bot"), data: s.bot_frt_median.map(minutes), borderColor: COLOURS[0], spanGaps: true },
+            { label: t("chart_response_person"), data: s.human_frt_median.map(minutes), borderColor: COLOURS[2], spanGaps: true },
           ],
         },
         options: { ...common, scales: { y: { beginAtZero: true } } },
@@ -105,26 +96,26 @@ export function chartSpecs(report) {
     ],
     [
       "chart-csat",
-      "Satisfaction ratings",
-      "How many customers gave each rating, 1 (very poor) to 5 (excellent).",
+      t("chart_csat"),
+      t("chart_csat_about"),
       {
         type: "bar",
         data: {
           labels: ["1", "2", "3", "4", "5"],
-          datasets: [{ label: "Ratings", data: ["1", "2", "3", "4", "5"].map((k) => t.csat_distribution[k]), backgroundColor: COLOURS[0] }],
+          datasets: [{ label: t("chart_csat_series"), data: ["1", "2", "3", "4", "5"].map((k) => totals.csat_distribution[k]), backgroundColor: COLOURS[0] }],
         },
         options: { ...common, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
       },
     ],
     [
       "chart-escalations",
-      "Handoffs by reason",
-      "Why conversations went to a person.",
+      t("chart_escalations"),
+      t("chart_escalations_about"),
       {
         type: "bar",
         data: {
           labels: reasons.map(([r]) => reasonName(r)),
-          datasets: [{ label: "Handoffs", data: reasons.map(([, n]) => n), backgroundColor: COLOURS[2] }],
+          datasets: [{ label: t("chart_escalations_series"), data: reasons.map(([, n]) => n), backgroundColor: COLOURS[2] }],
         },
         options: {
           ...common,
@@ -141,7 +132,7 @@ export function chartSpecs(report) {
 export function drawCharts(Chart, grid, report) {
   const charts = [];
   const cards = chartSpecs(report).map(([id, title, description, config]) => {
-    const canvas = h("canvas", { id, role: "img", "aria-label": `${title}: ${description}`, "data-testid": "chart" });
+    const canvas = h("canvas", { id, role: "img", "aria-label": t("chart_label", { title, description }), "data-testid": "chart" });
     const card = h(
       "figure",
       { class: "card chart-card" },

@@ -2,18 +2,25 @@
 
 import { errorBox, h, toast } from "../dom.js";
 import { act, api } from "../api.js";
+import { t } from "../texts.js";
 
 let directory = null; // {teams, agents}, loaded once per page
+
+/** An agent as the list offers them: "Ann (billing) · away". */
+function agentOption(a) {
+  const name = a.teams.length ? t("assign_agent_teams", { name: a.name, teams: a.teams.join(", ") }) : a.name;
+  return a.available ? name : t("assign_agent_away", { agent: name });
+}
 
 /** The control for the view's handoff (`handoff()`); `onDone()` reloads the view. */
 export function createAssign({ handoff, onDone }) {
   const select = h("select", { id: "assign-select" });
-  const button = h("button", { type: "button", id: "assign-button", class: "btn btn-ghost btn-sm" }, "Assign");
+  const button = h("button", { type: "button", id: "assign-button", class: "btn btn-ghost btn-sm" }, t("assign_button"));
   const error = errorBox("assign-error");
   const box = h(
     "div",
     { class: "assign", id: "assign", hidden: true },
-    h("label", { for: "assign-select", class: "small" }, "Assign to"),
+    h("label", { for: "assign-select", class: "small" }, t("assign_label")),
     select,
     button,
     error,
@@ -29,18 +36,18 @@ export function createAssign({ handoff, onDone }) {
     }
     const h0 = handoff();
     select.replaceChildren(
-      h("option", { value: "" }, "Choose…"),
+      h("option", { value: "" }, t("assign_choose")),
       h(
         "optgroup",
-        { label: "Teams" },
-        (directory.teams || []).map((t) => h("option", { value: `team:${t.name}`, selected: h0 && h0.team === t.name }, t.name)),
-        h("option", { value: "team:" }, "no team (everyone)"),
+        { label: t("assign_teams") },
+        (directory.teams || []).map((team) => h("option", { value: `team:${team.name}`, selected: h0 && h0.team === team.name }, team.name)),
+        h("option", { value: "team:" }, t("assign_no_team")),
       ),
       h(
         "optgroup",
-        { label: "Agents" },
+        { label: t("assign_agents") },
         (directory.agents || []).map((a) =>
-          h("option", { value: `agent:${a.id}` }, `${a.name}${a.teams.length ? ` (${a.teams.join(", ")})` : ""}${a.available ? "" : " · away"}`),
+          h("option", { value: `agent:${a.id}` }, agentOption(a)),
         ),
       ),
     );
@@ -53,7 +60,7 @@ export function createAssign({ handoff, onDone }) {
     const body = kind === "team" ? { team: value || null } : { agent_id: Number(value) };
     const done = await act(button, error, () => api("POST", `/handoffs/${h0.id}/assign`, body));
     if (done) {
-      toast(kind === "team" ? `Sent to ${value || "everyone"}.` : `Given to ${done.handoff.agent_name}.`);
+      toast(kind === "team" ? t("assign_sent_team", { team: value || t("assign_everyone") }) : t("assign_given", { name: done.handoff.agent_name }));
       onDone();
     }
   });

@@ -5,26 +5,24 @@ import { $, add, errorBox, fill, h, pageHeader, showError, tableHead, toast } fr
 import { act, api, getForView } from "../api.js";
 import { badge } from "../badges.js";
 import { current, state } from "../state.js";
-
-const PLACEHOLDER_HELP =
-  "Placeholders: {first_name}, {customer_name}, {order_number}, {ticket_reference}, {agent_name}; filled from the conversation when you insert the reply.";
+import { t } from "../texts.js";
 
 function replyForm(isAdmin) {
   const error = errorBox("canned-form-error");
-  const shortcut = h("input", { id: "canned-shortcut", type: "text", required: true, maxlength: "40", autocomplete: "off", placeholder: "refund", "aria-describedby": "canned-shortcut-hint" });
-  const title = h("input", { id: "canned-title", type: "text", maxlength: "100", autocomplete: "off", placeholder: "Refund timing" });
+  const shortcut = h("input", { id: "canned-shortcut", type: "text", required: true, maxlength: "40", autocomplete: "off", placeholder: t("canned_shortcut_placeholder"), "aria-describedby": "canned-shortcut-hint" });
+  const title = h("input", { id: "canned-title", type: "text", maxlength: "100", autocomplete: "off", placeholder: t("canned_title_placeholder") });
   const text = h("textarea", { id: "canned-text", rows: "4", maxlength: "4000", required: true, "aria-describedby": "canned-text-hint" });
   const shared = h("input", { id: "canned-shared", type: "checkbox", checked: isAdmin });
-  const submit = h("button", { type: "submit", id: "canned-save", class: "btn btn-primary" }, "Add reply");
-  const cancel = h("button", { type: "button", id: "canned-cancel", class: "btn btn-ghost", hidden: true }, "Cancel editing");
+  const submit = h("button", { type: "submit", id: "canned-save", class: "btn btn-primary" }, t("canned_add_reply"));
+  const cancel = h("button", { type: "button", id: "canned-cancel", class: "btn btn-ghost", hidden: true }, t("canned_cancel_editing"));
   const form = h(
     "form",
     { id: "canned-form", class: "form-grid", novalidate: true },
     error,
-    h("div", {}, h("label", { for: "canned-shortcut" }, "Shortcut"), shortcut, h("p", { id: "canned-shortcut-hint", class: "hint" }, "Typed after / in the reply box: lowercase letters, digits, - or _.")),
-    h("div", {}, h("label", { for: "canned-title" }, "Title"), title),
-    h("div", { class: "form-wide" }, h("label", { for: "canned-text" }, "Reply"), text, h("p", { id: "canned-text-hint", class: "hint" }, PLACEHOLDER_HELP)),
-    isAdmin ? h("div", {}, h("label", { for: "canned-shared", class: "checkbox" }, shared, " Shared with the whole team")) : null,
+    h("div", {}, h("label", { for: "canned-shortcut" }, t("field_shortcut")), shortcut, h("p", { id: "canned-shortcut-hint", class: "hint" }, t("canned_shortcut_hint"))),
+    h("div", {}, h("label", { for: "canned-title" }, t("field_title")), title),
+    h("div", { class: "form-wide" }, h("label", { for: "canned-text" }, t("field_reply")), text, h("p", { id: "canned-text-hint", class: "hint" }, t("canned_placeholder_help"))),
+    isAdmin ? h("div", {}, h("label", { for: "canned-shared", class: "checkbox" }, shared, " ", t("canned_shared_with_team"))) : null,
     h("div", { class: "form-actions" }, submit, cancel),
   );
   return { form, error, shortcut, title, text, shared, submit, cancel };
@@ -39,11 +37,11 @@ export function cannedView() {
   let editing = null; // the reply being edited, or null when adding
   add(
     $("view"),
-    pageHeader("Canned replies"),
-    h("p", { class: "muted" }, "Type / and a shortcut in a reply box to insert one. ", isAdmin ? "Shared replies are yours to manage as an admin." : "Shared replies are managed by admins; your own are yours."),
+    pageHeader(t("section_canned")),
+    h("p", { class: "muted" }, t("canned_intro"), " ", isAdmin ? t("canned_intro_admin") : t("canned_intro_agent")),
     error,
-    h("section", { class: "card" }, h("h2", {}, "Replies"), box),
-    h("section", { class: "card" }, h("h2", { id: "canned-form-title" }, "Add a reply"), fields.form),
+    h("section", { class: "card" }, h("h2", {}, t("canned_replies")), box),
+    h("section", { class: "card" }, h("h2", { id: "canned-form-title" }, t("canned_add_title")), fields.form),
   );
 
   function startEdit(reply) {
@@ -53,9 +51,9 @@ export function cannedView() {
     fields.text.value = reply.text;
     fields.shared.checked = reply.shared;
     fields.shared.disabled = true;
-    fields.submit.textContent = "Save changes";
+    fields.submit.textContent = t("canned_save_changes");
     fields.cancel.hidden = false;
-    $("canned-form-title").textContent = `Edit /${reply.shortcut}`;
+    $("canned-form-title").textContent = t("canned_edit_named", { shortcut: reply.shortcut });
     fields.text.focus();
   }
 
@@ -64,20 +62,20 @@ export function cannedView() {
     fields.form.reset();
     fields.shared.checked = isAdmin;
     fields.shared.disabled = false;
-    fields.submit.textContent = "Add reply";
+    fields.submit.textContent = t("canned_add_reply");
     fields.cancel.hidden = true;
-    $("canned-form-title").textContent = "Add a reply";
+    $("canned-form-title").textContent = t("canned_add_title");
   }
 
   function row(reply) {
     const mayChange = reply.shared ? isAdmin : true;
-    const edit = h("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": `Edit /${reply.shortcut}` }, "Edit");
-    const remove = h("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": `Delete /${reply.shortcut}` }, "Delete");
+    const edit = h("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": t("canned_edit_named", { shortcut: reply.shortcut }) }, t("canned_edit"));
+    const remove = h("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": t("canned_delete_named", { shortcut: reply.shortcut }) }, t("canned_delete"));
     edit.addEventListener("click", () => startEdit(reply));
     remove.addEventListener("click", async () => {
-      if (!window.confirm(`Delete the canned reply /${reply.shortcut}?`)) return;
+      if (!window.confirm(t("canned_confirm_delete", { shortcut: reply.shortcut }))) return;
       if (await act(remove, error, () => api("DELETE", `/canned/${reply.id}`))) {
-        toast(`Deleted /${reply.shortcut}.`);
+        toast(t("canned_deleted", { shortcut: reply.shortcut }));
         load();
       }
     });
@@ -87,8 +85,8 @@ export function cannedView() {
       h("td", { class: "mono" }, `/${reply.shortcut}`),
       h("td", { class: "strong" }, reply.title),
       h("td", { class: "pre small" }, reply.text),
-      h("td", {}, reply.shared ? badge("shared", "info") : badge("yours", "neutral")),
-      h("td", { class: "actions" }, mayChange ? [edit, remove] : h("span", { class: "muted small" }, "admins only")),
+      h("td", {}, reply.shared ? badge(t("canned_kind_shared"), "info") : badge(t("canned_kind_yours"), "neutral")),
+      h("td", { class: "actions" }, mayChange ? [edit, remove] : h("span", { class: "muted small" }, t("canned_admins_only"))),
     );
   }
 
@@ -99,8 +97,8 @@ export function cannedView() {
     fill(
       box,
       replies.length
-        ? h("table", { class: "table", id: "canned-table" }, tableHead(["Shortcut", "Title", "Reply", "Kind", "Actions"], false), h("tbody", {}, replies.map(row)))
-        : h("p", { class: "empty" }, "No canned replies yet."),
+        ? h("table", { class: "table", id: "canned-table" }, tableHead([t("field_shortcut"), t("field_title"), t("field_reply"), t("field_kind"), t("actions")], false), h("tbody", {}, replies.map(row)))
+        : h("p", { class: "empty" }, t("canned_empty")),
     );
   }
 
@@ -108,7 +106,7 @@ export function cannedView() {
   fields.form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!fields.shortcut.value.trim() || !fields.text.value.trim()) {
-      showError(fields.error, "A reply needs a shortcut and a text.");
+      showError(fields.error, t("canned_needs_text"));
       (fields.shortcut.value.trim() ? fields.text : fields.shortcut).focus();
       return;
     }
@@ -117,7 +115,7 @@ export function cannedView() {
       editing ? api("POST", `/canned/${editing.id}`, body) : api("POST", "/canned", { ...body, shared: isAdmin && fields.shared.checked }),
     );
     if (done && current(seq)) {
-      toast(`${editing ? "Saved" : "Added"} /${done.reply.shortcut}.`);
+      toast(t(editing ? "canned_saved" : "canned_added", { shortcut: done.reply.shortcut }));
       stopEdit();
       load();
     }

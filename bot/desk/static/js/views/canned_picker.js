@@ -5,6 +5,7 @@
 import { h } from "../dom.js";
 import { api } from "../api.js";
 import { state } from "../state.js";
+import { t } from "../texts.js";
 
 const TOKEN = /(^|\s)\/([a-z0-9_-]{0,40})$/i; // "/ref" right before the caret
 
@@ -46,11 +47,11 @@ export function createCannedPicker(textarea, values) {
   let active = 0;
   let token = null; // {start, end} of the "/shortcut" being typed; null when opened by the button
 
-  const list = h("ul", { id: "canned-list", class: "canned-list", role: "listbox", "aria-label": "Canned replies", hidden: true });
+  const list = h("ul", { id: "canned-list", class: "canned-list", role: "listbox", "aria-label": t("section_canned"), hidden: true });
   const button = h(
     "button",
     { type: "button", id: "canned-button", class: "btn btn-ghost btn-sm", "aria-haspopup": "listbox", "aria-controls": "canned-list", "aria-expanded": "false" },
-    "Canned replies",
+    t("section_canned"),
   );
   textarea.setAttribute("aria-autocomplete", "list");
   textarea.setAttribute("aria-controls", "canned-list");
@@ -103,12 +104,12 @@ export function createCannedPicker(textarea, values) {
           h("span", { class: "mono" }, `/${r.shortcut}`),
           " ",
           h("span", { class: "strong" }, r.title),
-          r.shared ? null : h("span", { class: "muted small" }, " · yours"),
+          r.shared ? null : h("span", { class: "muted small" }, " · ", t("canned_kind_yours")),
           h("div", { class: "muted small canned-preview" }, r.text.length > 90 ? `${r.text.slice(0, 90)}…` : r.text),
         ),
       ),
     );
-    if (!shown.length) list.replaceChildren(h("li", { class: "muted small canned-empty" }, "No canned reply matches. Admins and you can add them under Canned replies."));
+    if (!shown.length) list.replaceChildren(h("li", { class: "muted small canned-empty" }, t("canned_no_match")));
     list.hidden = false;
     button.setAttribute("aria-expanded", "true");
     if (shown[active]) textarea.setAttribute("aria-activedescendant", `canned-option-${shown[active].id}`);

@@ -3,13 +3,14 @@
 import { errorBox, focusIfIdle, h } from "../dom.js";
 import { act, api } from "../api.js";
 import { current } from "../state.js";
+import { t } from "../texts.js";
 import { createCannedPicker } from "./canned_picker.js";
 
 function hintFor(canWrite, owner, h0) {
-  if (canWrite) return "Enter sends · Shift+Enter for a new line · / for a canned reply. The customer gets this on their channel.";
-  if (owner === "queue") return "Claim this conversation to reply; the customer is waiting.";
-  if (owner === "agent") return `${h0.agent_name || "Another agent"} owns this conversation.`;
-  return "The assistant owns this conversation. Take over to write to the customer.";
+  if (canWrite) return t("composer_hint_write");
+  if (owner === "queue") return t("composer_hint_queue");
+  if (owner === "agent") return t("composer_hint_other_agent", { name: h0.agent_name || t("composer_another_agent") });
+  return t("composer_hint_bot");
 }
 
 /**
@@ -23,18 +24,18 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry, placehold
     rows: "3",
     maxlength: "4000",
     disabled: true,
-    placeholder: "Write to the customer…",
+    placeholder: t("composer_placeholder"),
     "aria-describedby": "reply-hint",
   });
-  const replySend = h("button", { type: "submit", id: "reply-send", class: "btn btn-primary", disabled: true }, "Send");
+  const replySend = h("button", { type: "submit", id: "reply-send", class: "btn btn-primary", disabled: true }, t("composer_send"));
   const replyHint = h("p", { id: "reply-hint", class: "hint", "data-testid": "reply-hint" });
-  const replyClaim = h("button", { type: "button", id: "reply-claim", class: "btn btn-secondary btn-sm", hidden: true }, "Claim");
+  const replyClaim = h("button", { type: "button", id: "reply-claim", class: "btn btn-secondary btn-sm", hidden: true }, t("claim"));
   const replyError = errorBox("reply-error");
   const picker = createCannedPicker(replyText, placeholders || (() => ({})));
   const replyForm = h(
     "form",
-    { id: "reply-form", class: "composer", "aria-label": "Reply to the customer" },
-    h("label", { for: "reply-text", class: "composer-label" }, "Reply to the customer"),
+    { id: "reply-form", class: "composer", "aria-label": t("reply_to_customer") },
+    h("label", { for: "reply-text", class: "composer-label" }, t("reply_to_customer")),
     replyError,
     h("div", { class: "composer-row" }, h("div", { class: "composer-input" }, replyText, picker.list), replySend),
     h("div", { class: "composer-foot" }, replyHint, picker.button, replyClaim),
@@ -69,11 +70,13 @@ export function createComposer({ seq, handoff, mine, onClaim, onEntry, placehold
     sendReply();
   });
   replyText.addEventListener("keydown", (event) => {
+    // Enter that confirms a Japanese (IME) conversion is not "send" (keyCode 229: older browsers).
+    if (event.isComposing || event.keyCode === 229) return;
     if (picker.handleKey(event)) {
       event.preventDefault();
       return;
     }
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       sendReply();
     }

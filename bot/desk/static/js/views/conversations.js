@@ -4,26 +4,28 @@
 
 import { $, add, debounce, errorBox, fill, h, pageHeader, showError, tableHead } from "../dom.js";
 import { act, api, getForView } from "../api.js";
-import { badge, channelBadge, ownerBadge, ticketKind } from "../badges.js";
+import { badge, channelBadge, ownerBadge, ticketKind, ticketStatusText } from "../badges.js";
 import { ago, fmtFull, ticking } from "../format.js";
 import { current, state } from "../state.js";
+import { t } from "../texts.js";
 import { labelChips } from "./labels_editor.js";
 
+// [value, text key]
 const STATUS_OPTIONS = [
-  ["all", "Any status"],
-  ["waiting", "Waiting for a person"],
-  ["with_agent", "With an agent"],
-  ["bot", "With the assistant"],
-  ["ticket", "Has a ticket"],
+  ["all", "conversations_status_all"],
+  ["waiting", "waiting_for_person"],
+  ["with_agent", "conversations_status_with_agent"],
+  ["bot", "conversations_status_bot"],
+  ["ticket", "conversations_status_ticket"],
 ];
 const CHANNEL_OPTIONS = [
-  ["", "All channels"],
-  ["webchat", "Website"],
-  ["slack", "Slack"],
-  ["telegram", "Telegram"],
-  ["rest", "REST"],
+  ["", "channels_all"],
+  ["webchat", "channel_webchat"],
+  ["slack", "channel_slack"],
+  ["telegram", "channel_telegram"],
+  ["rest", "channel_rest"],
 ];
-const FROM = { customer: "Customer", bot: "Assistant", agent: "Agent" };
+const FROM = { customer: "who_customer", bot: "who_bot", agent: "who_agent" };
 const OWNER = { waiting: "queue", with_agent: "agent", bot: "bot", ticket: "bot" };
 
 function takeoverButton(row, seq, error) {
@@ -33,7 +35,7 @@ function takeoverButton(row, seq, error) {
       type: "button",
       class: "btn btn-primary btn-sm",
       "data-testid": "takeover",
-      "aria-label": `Take over conversation with ${row.customer_name || row.customer_email || row.sender_id}`,
+      "aria-label": t("conversations_take_over_with", { customer: row.customer_name || row.customer_email || row.sender_id }),
       dataset: { focusKey: `take-${row.sender_id}` },
       onclick: async (event) => {
         const done = await act(event.currentTarget, error, () =>
@@ -42,12 +44,12 @@ function takeoverButton(row, seq, error) {
         if (done && current(seq)) location.hash = `#/handoff/${done.handoff.id}`;
       },
     },
-    "Take over",
+    t("take_over"),
   );
 }
 
 function whoCell(row) {
-  const name = row.customer_name || row.customer_email || "Unknown visitor";
+  const name = row.customer_name || row.customer_email || t("conversations_unknown_visitor");
   return h(
     "td",
     {},
@@ -74,7 +76,7 @@ function conversationRow(row, seq, error) {
       "td",
       { class: "last-message" },
       row.last_message
-        ? [h("span", { class: "small muted" }, `${FROM[row.last_message_from] || ""}: `), row.last_message]
+        ? [h("span", { class: "small muted" }, t("conversations_from", { who: FROM[row.last_message_from] ? t(FROM[row.last_message_from]) : "" }), " "), row.last_message]
         : h("span", { class: "muted" }, "—"),
     ),
     h(
@@ -94,36 +96,36 @@ function conversationRow(row, seq, error) {
     h(
       "td",
       { class: "actions" },
-      h("a", { class: "btn btn-ghost btn-sm", href: link, dataset: { focusKey: `open-${row.sender_id}` } }, "Open"),
+      h("a", { class: "btn btn-ghost btn-sm", href: link, dataset: { focusKey: `open-${row.sender_id}` } }, t("open")),
       owner === "bot" ? takeoverButton(row, seq, error) : null,
     ),
   );
 }
 
-function ticketRow(t) {
+function ticketRow(ticket) {
   return h(
     "li",
     { "data-testid": "search-ticket" },
-    h("a", { href: `#/tickets/${encodeURIComponent(t.reference)}`, class: "strong" }, t.reference),
+    h("a", { href: `#/tickets/${encodeURIComponent(ticket.reference)}`, class: "strong" }, ticket.reference),
     " ",
-    badge(t.status, ticketKind(t.status)),
+    badge(ticketStatusText(ticket.status), ticketKind(ticket.status)),
     " ",
-    t.subject,
-    t.email ? h("span", { class: "small muted" }, ` · ${t.email}`) : null,
+    ticket.subject,
+    ticket.email ? h("span", { class: "small muted" }, ` · ${ticket.email}`) : null,
   );
 }
 
 function select(id, label, options, value) {
   return [
     h("label", { for: id, class: "sr-only" }, label),
-    h("select", { id }, options.map(([v, text]) => h("option", { value: v, selected: v === value }, text))),
+    h("select", { id }, options.map(([v, key]) => h("option", { value: v, selected: v === value }, t(key)))),
   ];
 }
 
 export function conversationsView() {
   const seq = state.viewSeq;
   const filters = state.conversationFilters || (state.conversationFilters = { q: "", channel: "", status: "all", mine: false, label: "" });
-  const labelSelect = h("select", { id: "conversations-label" }, h("option", { value: "" }, "Any label"));
+  const labelSelect = h("select", { id: "conversations-label" }, h("option", { value: "" }, t("conversations_any_label")));
   const box = h("div", { id: "conversations-body" });
   const ticketsBox = h("div", { id: "conversations-tickets" });
   const error = errorBox("conversations-error");
@@ -132,25 +134,25 @@ export function conversationsView() {
     type: "search",
     value: filters.q,
     maxlength: "100",
-    placeholder: "Search names, emails, messages and tickets",
+    placeholder: t("conversations_search_placeholder"),
     autocomplete: "off",
   });
   const mine = h("input", { id: "conversations-mine", type: "checkbox", checked: filters.mine });
   const form = h(
     "form",
-    { class: "filters", role: "search", "aria-label": "Search and filter conversations", onsubmit: (event) => event.preventDefault() },
-    h("label", { for: "conversations-search", class: "sr-only" }, "Search conversations"),
+    { class: "filters", role: "search", "aria-label": t("conversations_search_form"), onsubmit: (event) => event.preventDefault() },
+    h("label", { for: "conversations-search", class: "sr-only" }, t("conversations_search_label")),
     search,
-    select("conversations-channel", "Channel", CHANNEL_OPTIONS, filters.channel),
-    select("conversations-status", "Status", STATUS_OPTIONS, filters.status),
-    h("label", { for: "conversations-label", class: "sr-only" }, "Label"),
+    select("conversations-channel", t("field_channel"), CHANNEL_OPTIONS, filters.channel),
+    select("conversations-status", t("field_status"), STATUS_OPTIONS, filters.status),
+    h("label", { for: "conversations-label", class: "sr-only" }, t("field_label")),
     labelSelect,
-    h("label", { for: "conversations-mine", class: "checkbox-inline" }, mine, " Mine"),
+    h("label", { for: "conversations-mine", class: "checkbox-inline" }, mine, " ", t("conversations_mine")),
   );
   add(
     $("view"),
-    pageHeader("Conversations"),
-    h("p", { class: "muted" }, "Every customer's latest conversation. Take one over to answer the customer yourself."),
+    pageHeader(t("section_conversations")),
+    h("p", { class: "muted" }, t("conversations_intro")),
     form,
     error,
     h("section", { class: "card" }, box),
@@ -174,10 +176,10 @@ export function conversationsView() {
         ? h(
             "table",
             { class: "table", id: "conversations-table" },
-            tableHead(["Customer", "Channel", "Last message", "Status", "Waiting", "Last active"], true),
+            tableHead([t("field_customer"), t("field_channel"), t("field_last_message"), t("field_status"), t("field_waiting"), t("field_last_active")], true),
             h("tbody", {}, rows.map((row) => conversationRow(row, seq, error))),
           )
-        : h("p", { class: "empty" }, filters.q || filters.channel || filters.status !== "all" || filters.mine || filters.label ? "No conversation matches." : "No conversations yet."),
+        : h("p", { class: "empty" }, filters.q || filters.channel || filters.status !== "all" || filters.mine || filters.label ? t("conversations_none_match") : t("conversations_none")),
     );
     const tickets = data.tickets || [];
     fill(
@@ -186,8 +188,8 @@ export function conversationsView() {
         ? h(
             "section",
             { class: "card" },
-            h("h2", {}, `Tickets matching “${filters.q}” (${tickets.length})`),
-            tickets.length ? h("ul", { class: "plain-list" }, tickets.map(ticketRow)) : h("p", { class: "empty" }, "No ticket matches."),
+            h("h2", {}, t("conversations_tickets_matching", { query: filters.q, count: tickets.length })),
+            tickets.length ? h("ul", { class: "plain-list" }, tickets.map(ticketRow)) : h("p", { class: "empty" }, t("conversations_no_ticket_matches")),
           )
         : null,
     );

@@ -3,27 +3,24 @@
 import { h, toast } from "../dom.js";
 import { act, api } from "../api.js";
 import { current } from "../state.js";
+import { t } from "../texts.js";
 
 /** The hand-back control of view `seq`; errors go to `error`, `onDone()` runs after a hand-back. */
 export function createHandback({ seq, handoff, error, onDone }) {
   const button = h(
     "button",
     { type: "button", id: "handback-button", class: "btn btn-secondary", hidden: true, "aria-expanded": "false", "aria-controls": "handback-panel" },
-    "Hand back to assistant",
+    t("handback_button"),
   );
-  const note = h("textarea", { id: "handback-note", rows: "2", maxlength: "4000", placeholder: "What was done, for the record" });
-  const confirm = h("button", { type: "button", id: "handback-confirm", class: "btn btn-primary" }, "Hand back");
-  const cancel = h("button", { type: "button", id: "handback-cancel", class: "btn btn-ghost" }, "Cancel");
+  const note = h("textarea", { id: "handback-note", rows: "2", maxlength: "4000", placeholder: t("handback_note_placeholder") });
+  const confirm = h("button", { type: "button", id: "handback-confirm", class: "btn btn-primary" }, t("handback_confirm"));
+  const cancel = h("button", { type: "button", id: "handback-cancel", class: "btn btn-ghost" }, t("cancel"));
   const panel = h(
     "div",
     { id: "handback-panel", class: "handback-panel", hidden: true, role: "group", "aria-labelledby": "handback-title" },
-    h("h2", { id: "handback-title", class: "small-title" }, "Hand back to the assistant"),
-    h(
-      "p",
-      { class: "muted small" },
-      "The assistant resumes and asks the customer whether there is anything else, then asks for a rating.",
-    ),
-    h("label", { for: "handback-note" }, "Internal note (optional)"),
+    h("h2", { id: "handback-title", class: "small-title" }, t("handback_title")),
+    h("p", { class: "muted small" }, t("handback_explain")),
+    h("label", { for: "handback-note" }, t("handback_note_label")),
     note,
     h("div", { class: "row-actions" }, confirm, cancel),
   );
@@ -55,7 +52,7 @@ export function createHandback({ seq, handoff, error, onDone }) {
     if (done && current(seq)) {
       note.value = "";
       close();
-      toast("Handed back: the assistant has the conversation again.");
+      toast(t("handed_back"));
       await onDone();
     }
   }

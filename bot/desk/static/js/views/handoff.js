@@ -2,9 +2,10 @@
 
 import { $, add, debounce, errorBox, fill, h, showError, toast } from "../dom.js";
 import { act, api } from "../api.js";
-import { badge, channelBadge, customerLabel, ownerBadge, ownerOf } from "../badges.js";
+import { badge, channelBadge, customerLabel, handoffStatusText, ownerBadge, ownerOf } from "../badges.js";
 import { ticking } from "../format.js";
 import { current, state } from "../state.js";
+import { t } from "../texts.js";
 import { placeholderValues } from "./canned_picker.js";
 import { createAssign } from "./assign.js";
 import { createComposer } from "./composer.js";
@@ -31,9 +32,9 @@ function headerItems(data, h0, owner) {
       { id: "handoff-status", "data-testid": "handoff-status", dataset: { status: h0 ? h0.status : "bot" } },
       ownerBadge(owner, h0 && h0.agent_name),
     ),
-    h0 && h0.team ? badge(`team: ${h0.team}`, "info") : null,
-    h0 && h0.status === "queued" ? h("span", { class: "muted small" }, "waiting ", ticking(Date.now() - h0.waiting_seconds * 1000)) : null,
-    h0 && !h0.status.match(/queued|assigned/) ? h("span", { class: "muted small" }, `handoff ${h0.status}`) : null,
+    h0 && h0.team ? badge(t("handoff_team", { team: h0.team }), "info") : null,
+    h0 && h0.status === "queued" ? h("span", { class: "muted small" }, t("handoff_waiting"), " ", ticking(Date.now() - h0.waiting_seconds * 1000)) : null,
+    h0 && !h0.status.match(/queued|assigned/) ? h("span", { class: "muted small" }, t("handoff_status_line", { status: handoffStatusText(h0.status) })) : null,
     h("span", { class: "muted small mono" }, data.sender_id),
   ];
 }
@@ -51,15 +52,15 @@ export function handoffView({ handoffId, senderId }) {
     return Boolean(h0 && h0.status === "assigned" && state.me && h0.agent_id === state.me.id);
   }
 
-  const title = h("h1", { id: "view-title", tabindex: "-1" }, "Conversation");
+  const title = h("h1", { id: "view-title", tabindex: "-1" }, t("conversation_title"));
   const labelsSlot = h("div", { id: "conversation-labels" });
   let labelsEditor = null;
   const headerInfo = h("div", { class: "conv-meta", id: "conversation-meta" });
-  const claimButton = h("button", { type: "button", id: "claim-button", class: "btn btn-primary", hidden: true }, "Claim");
+  const claimButton = h("button", { type: "button", id: "claim-button", class: "btn btn-primary", hidden: true }, t("claim"));
   const takeoverButton = h(
     "button",
     { type: "button", id: "takeover-button", class: "btn btn-primary", hidden: true },
-    "Take over",
+    t("take_over"),
   );
   const actionError = errorBox("conversation-error");
   const handback = createHandback({ seq, handoff, error: actionError, onDone: load });
@@ -78,7 +79,7 @@ export function handoffView({ handoffId, senderId }) {
   const customerTyping = h("p", { id: "customer-typing", class: "typing-line small muted", role: "status", hidden: true });
   let typingTimer = null;
   function showCustomerTyping() {
-    customerTyping.textContent = `${customerLabel(handoff(), data && data.context)} is typing…`;
+    customerTyping.textContent = t("customer_typing", { customer: customerLabel(handoff(), data && data.context) });
     customerTyping.hidden = false;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => (customerTyping.hidden = true), 6000);
@@ -96,7 +97,7 @@ export function handoffView({ handoffId, senderId }) {
         h(
           "div",
           { class: "page-header conv-header" },
-          h("div", {}, h("a", { href: "#/queue", class: "back-link" }, "← Queue"), title, headerInfo, labelsSlot),
+          h("div", {}, h("a", { href: "#/queue", class: "back-link" }, t("back_to_queue")), title, headerInfo, labelsSlot),
           h("div", { class: "page-actions" }, claimButton, takeoverButton, handback.button, assign.box),
         ),
         actionError,
@@ -107,7 +108,7 @@ export function handoffView({ handoffId, senderId }) {
       ),
       h(
         "aside",
-        { class: "conv-side", id: "context-panel", "aria-label": "Customer context and notes", "data-testid": "context-panel" },
+        { class: "conv-side", id: "context-panel", "aria-label": t("context_and_notes"), "data-testid": "context-panel" },
         contextBox,
         notes.section,
       ),
@@ -126,7 +127,7 @@ export function handoffView({ handoffId, senderId }) {
     } catch (err) {
       if (!current(seq) || err.status === 401) return;
       if (!data) {
-        title.textContent = err.status === 404 ? "Not found" : "Conversation";
+        title.textContent = err.status === 404 ? t("not_found") : t("conversation_title");
         showError(actionError, err.message);
       }
     }
@@ -191,7 +192,7 @@ export function handoffView({ handoffId, senderId }) {
     const path = `/conversations/${encodeURIComponent(sender())}/takeover`;
     const done = await act(takeoverButton, actionError, () => api("POST", path));
     if (done && current(seq)) {
-      toast("You own this conversation now; the assistant is paused.");
+      toast(t("took_over"));
       location.hash = `#/handoff/${done.handoff.id}`;
     }
   }

@@ -3,6 +3,7 @@
 
 import { errorBox, h, showError } from "../dom.js";
 import { api } from "../api.js";
+import { t } from "../texts.js";
 
 let known = null; // the names in use, loaded once per page
 
@@ -25,14 +26,14 @@ export function labelChips(names) {
 /** The editor for `kind` ("conversation" | "ticket") `target`; `render(names)` shows new labels. */
 export function createLabelsEditor(kind, target) {
   const idBase = `labels-${kind}`;
-  const chips = h("ul", { class: "label-list", id: `${idBase}-list`, "aria-label": "Labels" });
+  const chips = h("ul", { class: "label-list", id: `${idBase}-list`, "aria-label": t("labels_label") });
   const datalist = h("datalist", { id: `${idBase}-known` });
   const input = h("input", {
     id: `${idBase}-input`,
     type: "text",
     maxlength: "40",
     list: `${idBase}-known`,
-    placeholder: "Add a label",
+    placeholder: t("labels_placeholder"),
     autocomplete: "off",
     class: "label-input",
   });
@@ -41,7 +42,7 @@ export function createLabelsEditor(kind, target) {
     "div",
     { class: "labels-editor", "data-testid": `${kind}-labels` },
     chips,
-    h("label", { for: `${idBase}-input`, class: "sr-only" }, `Add a label to this ${kind}`),
+    h("label", { for: `${idBase}-input`, class: "sr-only" }, t(`labels_add_to_${kind}`)),
     input,
     datalist,
     error,
@@ -54,7 +55,7 @@ export function createLabelsEditor(kind, target) {
           "li",
           { class: "label-chip", "data-testid": "label" },
           name,
-          h("button", { type: "button", class: "label-remove", "aria-label": `Remove label ${name}`, onclick: () => change("/labels/remove", name) }, "×"),
+          h("button", { type: "button", class: "label-remove", "aria-label": t("labels_remove", { name }), onclick: () => change("/labels/remove", name) }, "×"),
         ),
       ),
     );

@@ -6,9 +6,10 @@ import { badge, channelBadge, customerLabel, priorityBadge } from "../badges.js"
 import { ticking } from "../format.js";
 import { loadQueue } from "../queue_feed.js";
 import { current, state } from "../state.js";
+import { t } from "../texts.js";
 
-const WAITING_COLUMNS = ["Customer", "Channel", "Waiting", "Priority", "Reason", "Summary"];
-const ACTIVE_COLUMNS = ["Customer", "Channel", "Agent", "With agent for", "Reason"];
+const WAITING_COLUMNS = ["field_customer", "field_channel", "field_waiting", "field_priority", "field_reason", "field_summary"];
+const ACTIVE_COLUMNS = ["field_customer", "field_channel", "field_agent", "field_with_agent_for", "field_reason"];
 
 function openLink(handoff, label) {
   return h(
@@ -19,7 +20,7 @@ function openLink(handoff, label) {
       "aria-label": label,
       dataset: { focusKey: `open-${handoff.id}` },
     },
-    "Open",
+    t("open"),
   );
 }
 
@@ -41,18 +42,18 @@ function waitingRow(handoff, claim) {
     h(
       "td",
       { class: "actions" },
-      openLink(handoff, `Open conversation with ${who}`),
+      openLink(handoff, t("queue_open_with", { customer: who })),
       h(
         "button",
         {
           type: "button",
           class: "btn btn-primary btn-sm",
           "data-testid": "queue-claim",
-          "aria-label": `Claim conversation with ${who}`,
+          "aria-label": t("queue_claim_with", { customer: who }),
           dataset: { focusKey: `claim-${handoff.id}` },
           onclick: (event) => claim(handoff, event.currentTarget),
         },
-        "Claim",
+        t("claim"),
       ),
     ),
   );
@@ -69,7 +70,7 @@ function activeRow(handoff) {
     },
     h("td", {}, h("div", { class: "strong" }, customerLabel(handoff))),
     h("td", {}, channelBadge(handoff.channel)),
-    h("td", {}, mine ? h("span", {}, `${handoff.agent_name} (you)`) : handoff.agent_name || "—"),
+    h("td", {}, mine ? h("span", {}, t("queue_agent_you", { name: handoff.agent_name })) : handoff.agent_name || "—"),
     h("td", {}, handoff._claimedMs ? ticking(handoff._claimedMs) : "—"),
     h("td", {}, handoff.reason_text),
     h("td", { class: "actions" }, openLink(handoff, null)),
@@ -83,7 +84,7 @@ function renderWaiting(box, waiting, claim) {
       h(
         "p",
         { class: "empty", id: "queue-empty", "data-testid": "queue-empty" },
-        "Nobody is waiting. New conversations appear here as soon as the assistant hands them over.",
+        t("queue_empty"),
       ),
     );
     return;
@@ -93,7 +94,7 @@ function renderWaiting(box, waiting, claim) {
     h(
       "table",
       { class: "table", id: "queue-table", "data-testid": "queue-table" },
-      tableHead(WAITING_COLUMNS, true),
+      tableHead(WAITING_COLUMNS.map((key) => t(key)), true),
       h("tbody", {}, waiting.map((handoff) => waitingRow(handoff, claim))),
     ),
   );
@@ -101,12 +102,12 @@ function renderWaiting(box, waiting, claim) {
 
 function renderActive(box, active) {
   if (!active.length) {
-    fill(box, h("p", { class: "empty" }, "No conversation is with an agent right now."));
+    fill(box, h("p", { class: "empty" }, t("queue_none_active")));
     return;
   }
   fill(
     box,
-    h("table", { class: "table", id: "active-table" }, tableHead(ACTIVE_COLUMNS, true), h("tbody", {}, active.map(activeRow))),
+    h("table", { class: "table", id: "active-table" }, tableHead(ACTIVE_COLUMNS.map((key) => t(key)), true), h("tbody", {}, active.map(activeRow))),
   );
 }
 
@@ -117,25 +118,25 @@ export function queueView() {
   const myTeams = (state.me && state.me.teams) || [];
   const teamsOnly = h("input", { id: "queue-my-teams", type: "checkbox", checked: Boolean(state.queueMyTeams) });
   const teamsFilter = myTeams.length
-    ? h("label", { for: "queue-my-teams", class: "checkbox-inline" }, teamsOnly, ` Only my teams (${myTeams.join(", ")})`)
+    ? h("label", { for: "queue-my-teams", class: "checkbox-inline" }, teamsOnly, " ", t("queue_only_my_teams", { teams: myTeams.join(", ") }))
     : null;
   const activeBox = h("div", { id: "queue-active" });
   const error = errorBox("queue-error");
   add(
     $("view"),
-    pageHeader("Queue"),
+    pageHeader(t("section_queue")),
     error,
     h(
       "section",
       { class: "card", "aria-labelledby": "waiting-title" },
-      h("h2", { id: "waiting-title" }, "Waiting for a person"),
+      h("h2", { id: "waiting-title" }, t("waiting_for_person")),
       teamsFilter,
       waitingBox,
     ),
     h(
       "section",
       { class: "card", "aria-labelledby": "active-title" },
-      h("h2", { id: "active-title" }, "Being handled"),
+      h("h2", { id: "active-title" }, t("queue_being_handled")),
       activeBox,
     ),
   );
@@ -158,7 +159,7 @@ export function queueView() {
     if (state.queue) render(state.queue);
   });
   if (state.queue) render(state.queue);
-  else fill(waitingBox, h("p", { class: "empty" }, "Loading…"));
+  else fill(waitingBox, h("p", { class: "empty" }, t("loading")));
   loadQueue();
   return {
     onQueue: (data) => current(seq) && render(data),

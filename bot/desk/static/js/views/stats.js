@@ -3,14 +3,7 @@
 import { $, add, errorBox, fill, h, pageHeader } from "../dom.js";
 import { getForView } from "../api.js";
 import { state } from "../state.js";
-
-const STAT_LABELS = {
-  days: "Period (days)",
-  count: "Ratings received",
-  average: "Average rating (1–5)",
-  csat_percent: "Satisfied (rated 4 or 5), %",
-  low_ratings: "Low ratings (1 or 2)",
-};
+import { t, tOr } from "../texts.js";
 
 function value(v) {
   if (v === null || v === undefined) return "—";
@@ -18,7 +11,8 @@ function value(v) {
   return String(v);
 }
 
-const label = (key) => STAT_LABELS[key] || key.replace(/_/g, " ");
+// A figure's name: its text (stat_label_<key>), or the key the server sent, in words.
+const label = (key) => tOr(`stat_label_${key}`, key.replace(/_/g, " "));
 
 function scalarTable(group, scalars) {
   return h(
@@ -32,12 +26,12 @@ function nestedTable(group, k, rows) {
   const entries = Object.entries(rows);
   const columns = [...new Set(entries.flatMap(([, r]) => (r && typeof r === "object" ? Object.keys(r) : ["value"])))];
   return [
-    h("h3", {}, k === "by_agent" ? "By agent" : k.replace(/_/g, " ")),
+    h("h3", {}, k === "by_agent" ? t("stats_by_agent") : k.replace(/_/g, " ")),
     entries.length
       ? h(
           "table",
           { class: "table", id: `stats-${group}-${k}` },
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, k === "by_agent" ? "Agent" : "Name"), columns.map((c) => h("th", { scope: "col" }, label(c))))),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, k === "by_agent" ? t("field_agent") : t("field_name")), columns.map((c) => h("th", { scope: "col" }, label(c))))),
           h(
             "tbody",
             {},
@@ -46,7 +40,7 @@ function nestedTable(group, k, rows) {
             ),
           ),
         )
-      : h("p", { class: "muted" }, "No ratings in this period."),
+      : h("p", { class: "muted" }, t("stats_no_ratings")),
   ];
 }
 
@@ -67,11 +61,11 @@ export function statsView() {
   const days = h(
     "select",
     { id: "stats-days" },
-    [7, 30, 90, 365].map((d) => h("option", { value: String(d), selected: d === state.statsDays }, `Last ${d} days`)),
+    [7, 30, 90, 365].map((d) => h("option", { value: String(d), selected: d === state.statsDays }, t("last_days", { count: d }))),
   );
   const box = h("div", { id: "stats-body" });
   const error = errorBox("stats-error");
-  add($("view"), pageHeader("Customer satisfaction", h("label", { for: "stats-days", class: "inline-label" }, "Period"), days), error, box);
+  add($("view"), pageHeader(t("stats_title"), h("label", { for: "stats-days", class: "inline-label" }, t("field_period")), days), error, box);
 
   async function load() {
     const data = await getForView(seq, error, `/stats?days=${state.statsDays}`);
@@ -79,7 +73,7 @@ export function statsView() {
     const sections = Object.entries(data)
       .filter(([, stats]) => stats && typeof stats === "object")
       .map(([group, stats]) => groupSection(group, stats));
-    fill(box, sections.length ? sections : h("p", { class: "empty" }, "No statistics yet."));
+    fill(box, sections.length ? sections : h("p", { class: "empty" }, t("stats_empty")));
   }
 
   days.addEventListener("change", () => {

@@ -2,39 +2,40 @@
 
 import { $, add, dlPairs, errorBox, fill, h, toast } from "../dom.js";
 import { act, api, getForView } from "../api.js";
-import { badge, channelBadge, ticketKind } from "../badges.js";
+import { badge, channelBadge, ticketKind, ticketPriorityText, ticketStatusText } from "../badges.js";
 import { fmtFull, fmtTime } from "../format.js";
 import { current, state } from "../state.js";
+import { t, tOr } from "../texts.js";
 import { createLabelsEditor } from "./labels_editor.js";
 import { ticketStatusOptions } from "./tickets.js";
 
 function detailsNodes(ticket) {
   return [
-    h("h2", {}, "Details"),
+    h("h2", {}, t("ticket_details")),
     dlPairs([
-      ["Customer email", ticket.email || "unknown"],
-      ["Channel", ticket.channel],
-      ["Priority", ticket.priority],
-      ["Opened", fmtFull(ticket.created_at)],
-      ["Updated", fmtFull(ticket.updated_at)],
+      [t("field_customer_email"), ticket.email || t("unknown")],
+      [t("field_channel"), ticket.channel],
+      [t("field_priority"), ticketPriorityText(ticket.priority)],
+      [t("field_opened"), fmtFull(ticket.created_at)],
+      [t("field_updated"), fmtFull(ticket.updated_at)],
       [
-        "Conversation",
-        ticket.sender_id ? h("a", { href: `#/conversation/${encodeURIComponent(ticket.sender_id)}`, class: "mono" }, ticket.sender_id) : "none",
+        t("field_conversation"),
+        ticket.sender_id ? h("a", { href: `#/conversation/${encodeURIComponent(ticket.sender_id)}`, class: "mono" }, ticket.sender_id) : t("none"),
       ],
     ]),
-    h("h3", {}, "Description"),
+    h("h3", {}, t("ticket_description")),
     h("div", { class: "pre", id: "ticket-description" }, ticket.description || "—"),
   ];
 }
 
 function deliveryBadges(m) {
   const chat = m.delivered
-    ? badge("in the chat", "good")
-    : m.delivery_error ? badge(`not in the chat: ${m.delivery_error}`, "bad") : null;
+    ? badge(t("ticket_in_chat"), "good")
+    : m.delivery_error ? badge(t("ticket_not_in_chat", { error: m.delivery_error }), "bad") : null;
   const email = m.emailed_to
-    ? badge(`emailed to ${m.emailed_to}`, "good")
-    : m.email_error ? badge(`email failed: ${m.email_error}`, "bad") : null;
-  return chat || email ? [chat, email] : [badge("not delivered", "bad")];
+    ? badge(t("emailed_to", { email: m.emailed_to }), "good")
+    : m.email_error ? badge(t("ticket_email_failed", { error: m.email_error }), "bad") : null;
+  return chat || email ? [chat, email] : [badge(t("ticket_not_delivered"), "bad")];
 }
 
 function messageNode(m) {
@@ -44,7 +45,7 @@ function messageNode(m) {
     h(
       "div",
       { class: "msg-meta" },
-      h("span", { class: "msg-who" }, m.author === "agent" ? `${m.agent || "Agent"} (agent)` : m.author),
+      h("span", { class: "msg-who" }, m.author === "agent" ? t("who_agent_named", { name: m.agent || t("who_agent") }) : tOr(`ticket_author_${m.author}`, m.author)),
       h("time", { class: "msg-time", title: fmtFull(m.created_at) }, fmtTime(m.created_at)),
     ),
     h("div", { class: "msg-text" }, m.text),
@@ -55,16 +56,16 @@ function messageNode(m) {
 // Where a reply goes, in words: the chat (at once, or kept for a REST app's next request) and/or email.
 function routesText(routes, channel) {
   const parts = [];
-  if (routes.chat === "push") parts.push(`sent to the customer's conversation on ${channel}`);
-  if (routes.chat === "kept") parts.push("kept in the conversation for the customer's app to collect with its next request (this channel cannot push)");
-  if (routes.email) parts.push(`emailed to ${routes.email}`);
-  return parts.join(", and ");
+  if (routes.chat === "push") parts.push(t("ticket_route_push", { channel }));
+  if (routes.chat === "kept") parts.push(t("ticket_route_kept"));
+  if (routes.email) parts.push(t("emailed_to", { email: routes.email }));
+  return parts.join(t("ticket_routes_joiner"));
 }
 
 function replyHintFor(ticket, routes) {
   const text = routesText(routes, ticket.channel);
-  if (text) return `Your reply will be ${text}.`;
-  return `This ticket has no conversation to answer in and email is not set up (SMTP_HOST); reply from your mailbox${ticket.email ? ` to ${ticket.email}` : ""}.`;
+  if (text) return t("ticket_reply_routes", { routes: text });
+  return ticket.email ? t("ticket_no_route_email", { email: ticket.email }) : t("ticket_no_route");
 }
 
 export function ticketView(reference) {
@@ -76,23 +77,23 @@ export function ticketView(reference) {
   const details = h("div", { id: "ticket-details" });
   const messages = h("ul", { id: "ticket-messages", class: "ticket-messages", "aria-live": "polite" });
   const replyText = h("textarea", { id: "ticket-reply-text", rows: "3", maxlength: "4000", "aria-describedby": "ticket-reply-hint" });
-  const replySend = h("button", { type: "submit", id: "ticket-reply-send", class: "btn btn-primary" }, "Send reply");
+  const replySend = h("button", { type: "submit", id: "ticket-reply-send", class: "btn btn-primary" }, t("ticket_send_reply"));
   const replyHint = h("p", { id: "ticket-reply-hint", class: "hint" });
   const replyError = errorBox("ticket-reply-error");
   const replyForm = h(
     "form",
     { id: "ticket-reply-form", class: "composer" },
-    h("label", { for: "ticket-reply-text", class: "composer-label" }, "Reply to the customer"),
+    h("label", { for: "ticket-reply-text", class: "composer-label" }, t("reply_to_customer")),
     replyError,
     h("div", { class: "composer-row" }, replyText, replySend),
     replyHint,
   );
   const statusSelect = h("select", { id: "ticket-status-select" }, ticketStatusOptions());
-  const statusSave = h("button", { type: "submit", id: "ticket-status-save", class: "btn btn-secondary btn-sm" }, "Update status");
+  const statusSave = h("button", { type: "submit", id: "ticket-status-save", class: "btn btn-secondary btn-sm" }, t("ticket_update_status"));
   const statusForm = h(
     "form",
     { id: "ticket-status-form", class: "inline-form" },
-    h("label", { for: "ticket-status-select" }, "Status"),
+    h("label", { for: "ticket-status-select" }, t("field_status")),
     statusSelect,
     statusSave,
   );
@@ -103,7 +104,7 @@ export function ticketView(reference) {
     h(
       "div",
       { class: "page-header" },
-      h("div", {}, h("a", { href: "#/tickets", class: "back-link" }, "← Tickets"), title, meta, labelsSlot),
+      h("div", {}, h("a", { href: "#/tickets", class: "back-link" }, t("ticket_back")), title, meta, labelsSlot),
       h("div", { class: "page-actions" }, statusForm),
     ),
     error,
@@ -113,10 +114,10 @@ export function ticketView(reference) {
       h(
         "div",
         {},
-        h("section", { class: "card", "aria-labelledby": "ticket-messages-title" }, h("h2", { id: "ticket-messages-title" }, "Messages"), messages),
+        h("section", { class: "card", "aria-labelledby": "ticket-messages-title" }, h("h2", { id: "ticket-messages-title" }, t("ticket_messages")), messages),
         replyForm,
       ),
-      h("aside", { class: "card", "aria-label": "Ticket details" }, details),
+      h("aside", { class: "card", "aria-label": t("ticket_details_label") }, details),
     ),
   );
 
@@ -125,7 +126,12 @@ export function ticketView(reference) {
     if (!data) return;
     const ticket = data.ticket;
     title.textContent = `${ticket.reference}: ${ticket.subject}`;
-    fill(meta, badge(ticket.status, ticketKind(ticket.status)), channelBadge(ticket.channel), h("span", { class: "muted small" }, `priority ${ticket.priority}`));
+    fill(
+      meta,
+      badge(ticketStatusText(ticket.status), ticketKind(ticket.status)),
+      channelBadge(ticket.channel),
+      h("span", { class: "muted small" }, t("ticket_priority_line", { priority: ticketPriorityText(ticket.priority) })),
+    );
     statusSelect.value = ticket.status;
     if (!labelsEditor) {
       labelsEditor = createLabelsEditor("ticket", ticket.reference);
@@ -134,7 +140,7 @@ export function ticketView(reference) {
     labelsEditor.render(data.labels || []);
     fill(details, detailsNodes(ticket));
     const list = data.messages || [];
-    if (!list.length) fill(messages, h("li", { class: "empty" }, "No replies yet."));
+    if (!list.length) fill(messages, h("li", { class: "empty" }, t("ticket_no_replies")));
     else fill(messages, list.map(messageNode));
     const routes = data.routes || {};
     const canReply = Boolean(routes.chat || routes.email);
@@ -152,8 +158,12 @@ export function ticketView(reference) {
       replyText.value = "";
       const reached = Object.entries(done.routes || {}).filter(([, r]) => r && r.ok);
       const failed = Object.entries(done.routes || {}).filter(([, r]) => r && !r.ok);
-      const words = reached.map(([name, r]) => (name === "email" ? `emailed to ${r.to}` : r.how === "kept" ? "kept for the customer's app" : "sent in the chat"));
-      toast(`Reply ${words.join(" and ")}.${failed.length ? ` Not delivered: ${failed.map(([name]) => name).join(", ")} (see the message).` : ""}`);
+      const words = reached.map(([name, r]) =>
+        name === "email" ? t("emailed_to", { email: r.to }) : r.how === "kept" ? t("ticket_sent_kept") : t("ticket_sent_chat"),
+      );
+      const sent = t("ticket_reply_sent", { routes: words.join(t("ticket_sent_joiner")) });
+      const notSent = failed.length ? t("ticket_reply_not_delivered", { channels: failed.map(([name]) => name).join(", ") }) : "";
+      toast(notSent ? `${sent} ${notSent}` : sent);
       load();
     } else if (current(seq)) load(); // a failed delivery is recorded on the message
   }
@@ -162,7 +172,7 @@ export function ticketView(reference) {
     event.preventDefault();
     const done = await act(statusSave, error, () => api("POST", `${path}/status`, { status: statusSelect.value }));
     if (done && current(seq)) {
-      toast(`Ticket ${reference} is now ${done.ticket.status}.`);
+      toast(t("ticket_now", { reference, status: ticketStatusText(done.ticket.status) }));
       load();
     }
   }

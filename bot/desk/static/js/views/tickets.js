@@ -2,30 +2,34 @@
 
 import { $, add, errorBox, fill, h, pageHeader, showError, tableHead } from "../dom.js";
 import { getForView } from "../api.js";
-import { badge, channelBadge, ticketKind } from "../badges.js";
+import { badge, channelBadge, ticketKind, ticketPriorityText, ticketStatusText } from "../badges.js";
 import { fmtFull, fmtTime } from "../format.js";
 import { state } from "../state.js";
+import { t } from "../texts.js";
 import { labelChips } from "./labels_editor.js";
 
 const TICKET_STATUSES = ["open", "pending", "resolved", "closed"];
-const COLUMNS = ["Ticket", "Subject", "Status", "Priority", "Channel", "Customer", "Updated"];
+const COLUMNS = ["field_ticket", "field_subject", "field_status", "field_priority", "field_channel", "field_customer", "field_updated"];
 
 /** One <option> per ticket status, `selected` (if given) chosen. */
 export function ticketStatusOptions(selected) {
-  return TICKET_STATUSES.map((s) => h("option", { value: s, selected: s === selected }, s[0].toUpperCase() + s.slice(1)));
+  return TICKET_STATUSES.map((s) => {
+    const word = ticketStatusText(s);
+    return h("option", { value: s, selected: s === selected }, word[0].toUpperCase() + word.slice(1));
+  });
 }
 
-function ticketRow(t) {
+function ticketRow(ticket) {
   return h(
     "tr",
-    { "data-testid": "ticket-row", dataset: { reference: t.reference } },
-    h("td", {}, h("a", { href: `#/tickets/${encodeURIComponent(t.reference)}`, class: "mono strong" }, t.reference)),
-    h("td", {}, h("div", { class: "clamp" }, t.subject), t.labels && t.labels.length ? h("div", { class: "row-labels" }, labelChips(t.labels)) : null),
-    h("td", {}, badge(t.status, ticketKind(t.status))),
-    h("td", {}, t.priority),
-    h("td", {}, channelBadge(t.channel), t.has_conversation ? null : h("span", { class: "muted small" }, " (email only)")),
-    h("td", {}, t.email || "—"),
-    h("td", { title: fmtFull(t.updated_at) }, fmtTime(t.updated_at)),
+    { "data-testid": "ticket-row", dataset: { reference: ticket.reference } },
+    h("td", {}, h("a", { href: `#/tickets/${encodeURIComponent(ticket.reference)}`, class: "mono strong" }, ticket.reference)),
+    h("td", {}, h("div", { class: "clamp" }, ticket.subject), ticket.labels && ticket.labels.length ? h("div", { class: "row-labels" }, labelChips(ticket.labels)) : null),
+    h("td", {}, badge(ticketStatusText(ticket.status), ticketKind(ticket.status))),
+    h("td", {}, ticketPriorityText(ticket.priority)),
+    h("td", {}, channelBadge(ticket.channel), ticket.has_conversation ? null : h("span", { class: "muted small" }, " ", t("tickets_email_only"))),
+    h("td", {}, ticket.email || "—"),
+    h("td", { title: fmtFull(ticket.updated_at) }, fmtTime(ticket.updated_at)),
   );
 }
 
@@ -34,7 +38,7 @@ export function ticketsView() {
   const filter = h(
     "select",
     { id: "ticket-status-filter", "aria-describedby": "tickets-count" },
-    h("option", { value: "" }, "All"),
+    h("option", { value: "" }, t("tickets_filter_all")),
     ticketStatusOptions(state.ticketFilter),
   );
   if (!state.ticketFilter) filter.value = "";
@@ -43,7 +47,7 @@ export function ticketsView() {
   const error = errorBox("tickets-error");
   add(
     $("view"),
-    pageHeader("Tickets", h("label", { for: "ticket-status-filter", class: "inline-label" }, "Status"), filter, count),
+    pageHeader(t("section_tickets"), h("label", { for: "ticket-status-filter", class: "inline-label" }, t("field_status")), filter, count),
     error,
     h("section", { class: "card" }, box),
   );
@@ -54,12 +58,12 @@ export function ticketsView() {
     if (!data) return;
     showError(error, "");
     const tickets = data.tickets || [];
-    count.textContent = `${tickets.length} ticket${tickets.length === 1 ? "" : "s"}`;
+    count.textContent = t("tickets_count", { count: tickets.length });
     if (!tickets.length) {
-      fill(box, h("p", { class: "empty" }, "No tickets with this status."));
+      fill(box, h("p", { class: "empty" }, t("tickets_empty")));
       return;
     }
-    const table = h("table", { class: "table", id: "tickets-table" }, tableHead(COLUMNS, false), h("tbody", {}, tickets.map(ticketRow)));
+    const table = h("table", { class: "table", id: "tickets-table" }, tableHead(COLUMNS.map((key) => t(key)), false), h("tbody", {}, tickets.map(ticketRow)));
     fill(box, table);
   }
 

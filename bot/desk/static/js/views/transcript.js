@@ -2,12 +2,13 @@
 
 import { fill, h } from "../dom.js";
 import { fmtFull, fmtTime, toDate } from "../format.js";
+import { t } from "../texts.js";
 
-const WHO = { customer: "Customer", bot: "Assistant", agent: "Agent", system: "System" };
+const WHO = { customer: "who_customer", bot: "who_bot", agent: "who_agent", system: "who_system" };
 
 function entryNode(entry) {
   const who = WHO[entry.who] ? entry.who : "system";
-  const label = who === "agent" && entry.agent ? `${entry.agent} (agent)` : WHO[who];
+  const label = who === "agent" && entry.agent ? t("who_agent_named", { name: entry.agent }) : t(WHO[who]);
   return h(
     "div",
     {
@@ -25,8 +26,8 @@ function entryNode(entry) {
     entry.buttons && entry.buttons.length
       ? h(
           "div",
-          { class: "msg-buttons", "aria-label": "Buttons offered" },
-          h("span", { class: "muted small" }, "Offered: "),
+          { class: "msg-buttons", "aria-label": t("transcript_buttons") },
+          h("span", { class: "muted small" }, t("transcript_offered"), " "),
           entry.buttons.map((b) => h("span", { class: "chip" }, b)),
         )
       : null,
@@ -42,7 +43,7 @@ export function createTranscript() {
     class: "transcript",
     role: "log",
     "aria-live": "polite",
-    "aria-label": "Conversation transcript",
+    "aria-label": t("transcript_label"),
     "data-testid": "transcript",
     tabindex: "0",
   });
@@ -61,7 +62,7 @@ export function createTranscript() {
     if (grows) {
       entries.slice(shown.length).forEach((entry) => box.appendChild(entryNode(entry)));
     } else if (!entries.length) {
-      fill(box, h("p", { class: "empty" }, "No messages yet."));
+      fill(box, h("p", { class: "empty" }, t("transcript_empty")));
     } else {
       fill(box, entries.map(entryNode));
     }
