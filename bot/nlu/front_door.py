@@ -30,8 +30,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.i18n.detect import JA, has_japanese
 from bot.nlu import routing
-from bot.nlu.sentence_featurizer import EMBEDDING
+from bot.nlu.sentence_featurizer import EMBEDDING, MULTILINGUAL_EMBEDDING
+from knowledge_base.documents import ARTICLE
 from knowledge_base.search import Hit, SearchResult
 
 logger = logging.getLogger(__name__)
@@ -51,11 +53,11 @@ class FrontDoor(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {"fallback_threshold": routing.Thresholds.fallback}
 
-    def __init__(self, config: Dict[str, Any], knowledge_base: Any = None) -> None:
+    def __init__(self, config: Dict[str, Any], knowledge_base: Any = None, japanese: Any = None) -> None:
         self.thresholds = routing.Thresholds(
             fallback=float(config.get("fallback_threshold", routing.Thresholds.fallback))
         )
-        self._kb = knowledge_base
+        self._kb = {"en": knowledge_base, JA: japanese}
 
     @classmethod
     def create(
@@ -67,19 +69,19 @@ class FrontDoor(GraphComponent):
     ) -> FrontDoor:
         return cls(config)
 
-    @property
-    def knowledge_base(self) -> Any:
-        if self._kb is None:
+    def knowledge_base(self, language: str = "en") -> Any:
+        """The help centre of the message's language (Japanese: data/knowledge/ja)."""
+        if self._kb.get(language) is None:
             from knowledge_base.service import get_knowledge_base
 
-            self._kb = get_knowledge_base()
-        return self._kb
+            self._kb[language] = get_knowledge_base(language)
+        return self._kb[language]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def _search(self, text: str, vector: Optional[np.ndarray]) -> Optional[SearchResult]:
-        kb = self.knowledge_base
+    def _search(self, text: str, vector: Optional[np.ndarray], language: str = "en") -> Optional[SearchResult]:
+        kb = self.knowledge_base(language)
         try:
             searcher = kb.searcher
         except Exception as err:  # noqa: BLE001 - no index (yet): route on the intent alone
@@ -98,23 +100,49 @@ class FrontDoor(GraphComponent):
             if not ranking and message.get(INTENT):
                 ranking = [(message.get(INTENT)["name"], float(message.get(INTENT).get("confidence") or 0.0))]
             entities = [e.get("entity") for e in message.get(ENTITIES) or []]
-            result = self._search(text, message.get(EMBEDDING))
+            # A message with Japanese in it is answered from the Japanese help centre, searched
+            # with the multilingual embedding; anything else from the English one.
+            language = JA if has_japanese(text) else "en"
+            vector = message.get(MULTILINGUAL_EMBEDDING if language == JA else EMBEDDING)
+            result = self._search(text, vector, language)
             route = routing.decide(text, ranking, entities, result, self.thresholds)
             if route.doc is not None and routing.about_whole_document(text, route.doc.title):
-                route.doc = self._opening(route.doc)
-            self._apply(message, route, result)
+                route.doc = self._opening(route.doc, language)
+            elif route.doc is not None and len(route.doc.chunk.phrasings) > 1 and route.doc.chunk.kind == ARTICLE:
+                route.doc = self._section(route.doc, text, vector, language)  # found by the article's questions
+            self._apply(message, route, result, language)
         return messages
 
-    def _opening(self, hit: Hit) -> Hit:
-        """ "return policy?" is answered by the policy's opening, not whichever passage matched."""
+    def _english_only(self, language: str, route: routing.Route, result: Optional[SearchResult]) -> List[str]:
+        if language == "en":
+            return []
+        from knowledge_base.service import english_only
+
+        kb = self.knowledge_base(language)
+        hits = [route.doc, route.see_also, *route.suggestions]
+        if result is not None and result.hits:
+            hits.append(result.per_document()[0])
+        return sorted({h.doc_id for h in hits if h is not None and english_only(h.doc_id, kb)})
+
+    def _section(self, hit: Hit, text: str, vector: Optional[np.ndarray], language: str) -> Hit:
+        """The article's section that answers it, when the article's questions found it."""
         try:
-            chunk = self.knowledge_base.searcher.opening(hit.doc_id)
+            chunk = self.knowledge_base(language).searcher.best_passage(hit.doc_id, text, vector)
         except Exception:  # noqa: BLE001 - the index went away: keep the passage found
             return hit
         return dataclasses.replace(hit, chunk=chunk) if chunk is not None else hit
 
-    @staticmethod
-    def _apply(message: Message, route: routing.Route, result: Optional[SearchResult]) -> None:
+    def _opening(self, hit: Hit, language: str = "en") -> Hit:
+        """ "return policy?" is answered by the policy's opening, not whichever passage matched."""
+        try:
+            chunk = self.knowledge_base(language).searcher.opening(hit.doc_id)
+        except Exception:  # noqa: BLE001 - the index went away: keep the passage found
+            return hit
+        return dataclasses.replace(hit, chunk=chunk) if chunk is not None else hit
+
+    def _apply(
+        self, message: Message, route: routing.Route, result: Optional[SearchResult], language: str = "en"
+    ) -> None:
         message.set(INTENT, {"name": route.intent, "confidence": float(route.confidence)}, add_to_output=True)
         message.set(ROUTING, route.as_dict(), add_to_output=True)
         if route.kind in (routing.Kind.ANSWER, routing.Kind.SUGGEST, routing.Kind.CLARIFY, routing.Kind.NO_ANSWER):
@@ -128,5 +156,12 @@ class FrontDoor(GraphComponent):
                 "see_also": passage(route.see_also),
                 "suggestions": [passage(h) for h in route.suggestions[:MAX_PASSAGES]],
                 "offer": route.offer,
+                # Which help centre answered; passages it took from the English one (no
+                # Japanese edition yet) say so, and the answer carries a note.
+                "language": language,
+                "english_only": self._english_only(language, route, result),
             }
+            for shown in (kb["best"], kb["answer"], kb["see_also"], *kb["suggestions"]):
+                if shown is not None and shown["doc_id"] in kb["english_only"]:
+                    shown["english_only"] = True  # travels with a suggestion the customer picks later
             message.set(KB, kb, add_to_output=True)

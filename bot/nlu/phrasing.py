@@ -4,8 +4,9 @@ The intent model knows *what* a message is about (cancelling, tracking, tickets)
 whether the customer asks how it works ("how does cancelling an order work?") or asks us to do
 it ("cancel my order"): both are full of the same words. These cues tell the two apart for the
 router (bot/nlu/routing.py). They are deliberately plain patterns, each bounded and linear in the
-text's length (customer text is hostile input), and written for English (Japanese has cues of
-its own, added with the Japanese pipeline).
+text's length (customer text is hostile input). English and Japanese have cues of their own
+(the `_JA_*` patterns): Japanese drops "my" and marks a question with か/？, a request with
+ください/たい/お願い.
 
 - `asks_how`: a general question about a policy or a procedure ("how long…", "is there…",
   "can an order…", "what does … mean", ", does the guarantee cover it").
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import re
 from typing import Dict, Pattern
+
+from bot.i18n.detect import has_japanese
 
 _FLAGS = re.IGNORECASE
 
@@ -87,39 +90,93 @@ _WORDS: Dict[str, Pattern[str]] = {
 # Checking an order is about the customer's own order; the other actions say so in their words.
 _NEEDS_OWN_THING = {"check_order"}
 
+# Japanese. A general question: how / how long / how much / what is / is it possible, or a
+# policy word with a question ending.
+_JA_HOW = re.compile(
+    r"(?:どう(?:やって|すれば|したら|いう)|どの(?:くらい|ぐらい|ように|よう|方法)|どれ(?:くらい|ぐらい)|いくら"
+    r"|何(?:日|営業日|週間|時間|円|ドル|が|を|で|の)|なん(?:にち|で)|いつ(?:まで|から|頃|ごろ)|方法|手順|やり方|仕方"
+    r"|とは|って(?:何|なに|どういう)|(?:でき|出来)(?:ます|る)(?:か|の|？|\?)|可能(?:です)?(?:か|？|\?)|ありますか"
+    r"|(?:条件|規約|ポリシー|対象|期限|期間|料金|送料|費用|手数料)(?:は|って|を)|(?:ため)?には[？?]?$|場合は|ってある|ってあります"
+    r"|どこ(?:で|から|に)(?:確認|見|調べ|申し込|手続))"
+)
+# A question word in a message that ends as a question (ランプの保証は何年？).
+# ("where is it", 「どこですか」, and "how is it going", 「どうなっていますか」, ask about the
+# customer's own order, as in English: not general questions.)
+_JA_WH = re.compile(r"(?:何|なに|なん|いつ|どの|どれ|誰|だれ|いくら|なぜ)")
+_JA_QUESTION_END = re.compile(r"(?:[？?]|か[。]?|の[？?]?)\s*$")
+_JA_REQUEST = re.compile(
+    r"(?:ください|下さい|くださいませんか|して(?:ほしい|欲しい|もらえ|もらい|いただけ|頂け)|お願い|おねがい|頼む|たのむ"
+    r"|(?:し|き|み|べ|め|け|せ|え|れ|げ|び)たい(?:です|んです|のですが|んだけど|の|。|！|$|\s|、)|ちょうだい|してくれ)"
+)
+_JA_MINE = re.compile(
+    r"(?:私の|わたしの|僕の|ぼくの|自分の|うちの|俺の|こちらの|注文した|頼んだ|買った|購入した|届いた|届く予定|注文番号|オーダー番号"
+    r"|送った|出した|申し込んだ|問い合わせた)"
+)
+_JA_THING = re.compile(
+    r"(?:注文|オーダー|荷物|にもつ|商品|品物|小包|配達物|購入品|パッケージ|届け物|買った物|買ったもの)"
+)
+_JA_WORDS: Dict[str, Pattern[str]] = {
+    "check_order": re.compile(
+        # "not arrived" (届かない, 届いていない), not "arrived" (届いた: a damaged or wrong item)
+        r"(?:どこ|状況|ステータス|追跡|届か|届いてな|届いていな|届きませ|とどか|まだ(?:来|こ|届)|来(?:ない|ません)|いつ(?:届|着|来)"
+        r"|(?:発送|出荷)(?:され|済)|配送状況|配達状況|遅れ|遅い|確認したい|調べて)"
+    ),
+    "cancel_order": re.compile(
+        r"(?:キャンセル|取り消|取消|とりけし|やめ(?:たい|ます|て)|止めて|いらなくな|要らなくな|不要にな)"
+    ),
+    "open_ticket": re.compile(
+        r"(?:チケット(?:を)?(?:作|発行|起票|切|登録|上げ|立て|お願い)|問い合わせ(?:を)?(?:作|登録|したい)|苦情|クレーム|報告したい"
+        r"|対応して|調べて(?:ほしい|欲しい|もらえ|ください)|交換して|直して|不具合|壊れて(?:い|た)|破損)"
+    ),
+    "ticket_status": re.compile(
+        r"(?:(?:チケット|問い合わせ|問合せ|お問い合わせ|依頼|申請|ケース|苦情|クレーム).{0,20}(?:状況|進捗|返事|返信|回答|どうなっ|その後|まだ)"
+        r"|(?:[TtＴｔ][-－‐]?[0-9０-９]{6}))"
+    ),
+}
+
 
 def foreign_script(text: str) -> bool:
-    """Letters, and none of them Latin: a language the intent model was not trained on (its
-    guesses for Arabic or Japanese are noise: "注文はどこですか" came out as `affirm`)."""
+    """Letters, and none of them Latin or Japanese: a language the intent model was not trained
+    on (its guesses for Arabic or Korean are noise)."""
+    if has_japanese(text):
+        return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and not any("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f" for c in letters)
 
 
 def asks_how(text: str) -> bool:
     """A general question about how something works (a policy, a procedure, a meaning)."""
+    if has_japanese(text):
+        question = _JA_HOW.search(text) or (_JA_WH.search(text) and _JA_QUESTION_END.search(text))
+        return bool(question) and not _JA_REQUEST.search(text)
     return bool(_HOW.search(text)) or (text.rstrip().endswith("?") and bool(_MEANS.search(text)))
 
 
 def asks_us(text: str) -> bool:
     """An explicit request for us to do something."""
+    if has_japanese(text):
+        return bool(_JA_REQUEST.search(text))
     return bool(_US.search(text) or _IMPERATIVE.search(text))
 
 
 def names_thing(text: str) -> bool:
     """The message names an order, a parcel, a purchase... (not just "it" or "that")."""
-    return bool(_THING.search(text))
+    return bool(_THING.search(text) or _JA_THING.search(text))
 
 
 def mentions_own(text: str) -> bool:
     """The customer speaks of their own things ("my order", "what I bought")."""
-    return bool(_MINE.search(text))
+    return bool(_MINE.search(text) or _JA_MINE.search(text))
 
 
 def evidence(intent: str, text: str) -> bool:
     """The message speaks of this very action (for checking an order: of the customer's own order)."""
-    pattern = _WORDS.get(intent)
+    japanese = has_japanese(text)
+    pattern = (_JA_WORDS if japanese else _WORDS).get(intent)
     if pattern is None or not pattern.search(text):
         return False
     if intent in _NEEDS_OWN_THING:
+        if japanese:  # Japanese rarely says "my": an order or parcel named is the customer's own
+            return names_thing(text) or mentions_own(text)
         return mentions_own(text) and bool(_THING.search(text))
     return True

@@ -8,8 +8,9 @@ the customer asked a question or asked us to act. So the intent says *what about
 (bot/nlu/phrasing.py) says *question or request*, and the knowledge base says *is it answered*:
 
 1. **Payloads** (`/intent{...}`, buttons) and greetings, thanks, yes/no... are left as they are,
-   unless the intent model is unsure (< `social_floor`) and the help centre clearly answers a
-   question ("can you gift wrap it" is not `stop`).
+   unless they are a question the help centre answers: clearly (>= `social_answer`) when the
+   intent model is unsure (< `social_floor`), well (>= `social_override`) however sure it is
+   ("can you gift wrap it" is not `stop`).
 2. **A person.** Frustration always goes to a person; asking for one does too, unless it was a
    question the help centre answers outright (>= `person_answer`: "is there a shop I can visit
    in person?").
@@ -82,6 +83,10 @@ class Thresholds:
     oos_answer: float = 0.5  # the model is sure it is out of scope
     unsure_answer: float = 0.45  # the model did not understand it
     oos_suggest: float = 0.45
+    # A greeting, yes/no, "stop", "what can you do"... read into a clear question the help centre
+    # answers well ("can you gift wrap it" came out as stop at 0.98): answered, however sure the
+    # model was.
+    social_override: float = 0.6
     kb_answer: float = 0.62  # the knowledge base's own (KB_ANSWER_THRESHOLD)
     tie_margin: float = 0.04
     max_suggestions: int = 3
@@ -238,6 +243,12 @@ def decide(
             Kind.KEEP, intent, confidence, f"out of scope; the help centre has nothing either ({top:.2f})"
         )
 
+    if intent == "inform":  # details given with the action's own words: "cancel order 100235, bob@example.com"
+        for action in ACTIONS:
+            named = any(e in entities for e in SPECIFIC.get(action, ()))
+            if named and phrasing.evidence(action, text):
+                return Route(Kind.ACT, action, confidence, f"{action}: details with the action's words")
+
     if confidence < t.social_floor:  # greetings, yes/no, "inform"... when the model is unsure
         # Only an unmistakable request wins here: "cancel it" said inside the ticket form means
         # "stop", not "cancel an order"; "cancel order 100235 ..." read as `inform` is a request.
@@ -248,6 +259,14 @@ def decide(
             return _answer(
                 docs, intent, confidence, f"{intent} is unsure ({confidence:.2f}); a help-centre question", t
             )
+    if top >= t.social_override and phrasing.asks_how(text):
+        return _answer(
+            docs,
+            intent,
+            confidence,
+            f"{intent} ({confidence:.2f}), but a question the help centre answers ({top:.2f})",
+            t,
+        )
     return Route(Kind.KEEP, intent, confidence, f"{intent} ({confidence:.2f})")
 
 

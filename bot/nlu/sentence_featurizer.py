@@ -1,5 +1,10 @@
 """A Rasa featurizer that adds a sentence embedding (all-MiniLM-L6-v2) to every message.
 
+config.yml uses it twice, each for the messages of one language (`languages`): all-MiniLM-L6-v2
+for English and USE multilingual v3 for Japanese (`model: use-multilingual-v3`). A message of
+the other language gets zeros from it, so English messages are featurized exactly as before
+Japanese was added (MiniLM stays better for English) and each message is embedded once.
+
 DIET on word and character counts alone only knows the words it was trained on, and is
 confidently wrong on paraphrases ("how long does shipping take" came out as
 cancel_order at 0.98). A sentence embedding gives it meaning: paraphrases land near the
@@ -22,17 +27,27 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.i18n.detect import has_japanese
 from knowledge_base import config as kb_config
 from knowledge_base.encoder import get_encoder
 
 EMBEDDING = "text_embedding"  # the message's sentence embedding (unit length), for the front door
+MULTILINGUAL_EMBEDDING = "multilingual_embedding"  # the same from the multilingual encoder (Japanese)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "model": None, "batch_size": 64}
+        # `vector_key`: where the vector is left for the front door (one key per encoder);
+        # `languages`: the messages it embeds ("en": no kana or kanji, "ja": some), null for all.
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model": None,
+            "batch_size": 64,
+            "vector_key": EMBEDDING,
+            "languages": None,
+        }
 
     def __init__(self, config: Dict[str, Any], name: str) -> None:
         super().__init__(name, config)
@@ -59,14 +74,18 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def required_packages() -> List[str]:
         return ["sentence_transformers"]
 
+    def _mine(self, text: str) -> bool:
+        languages = self._config.get("languages")
+        return not languages or ("ja" if has_japanese(text) else "en") in languages
+
     def _featurize(self, messages: List[Message], keep: bool = False) -> None:
         # A button's payload ("/affirm", '/kb_choose{...}') is read by Rasa's RegexMessageHandler
         # whatever the features say: embedding it is wasted work (and it is not language).
         texts = [m for m in messages if m.get(TEXT)]
-        payloads = [m for m in texts if keep and m.get(TEXT).startswith("/")]
-        for message in payloads:  # a zero vector keeps the feature shapes DIET was trained on
+        skipped = [m for m in texts if (keep and m.get(TEXT).startswith("/")) or not self._mine(m.get(TEXT))]
+        for message in skipped:  # a zero vector keeps the feature shapes DIET was trained on
             self.add_features_to_message(None, np.zeros((1, self._encoder.dim), dtype=np.float32), TEXT, message)
-        todo = [m for m in texts if not (keep and m.get(TEXT).startswith("/"))]
+        todo = [m for m in texts if not (keep and m.get(TEXT).startswith("/")) and self._mine(m.get(TEXT))]
         if not todo:
             return
         vectors = self._encoder.encode([m.get(TEXT) for m in todo], batch_size=self._config["batch_size"])
@@ -75,7 +94,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             if keep:
                 # The same vector serves the knowledge-base search (bot.nlu.front_door): a
                 # message is embedded once. Not an output property: it never leaves the process.
-                message.set(EMBEDDING, vector)
+                message.set(self._config["vector_key"], vector)
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._featurize(messages, keep=True)

@@ -17,8 +17,11 @@ import yaml
 pytestmark = [pytest.mark.model]
 
 HELD_OUT = Path(__file__).with_name("paraphrases.yml")
-MIN_ACCURACY = 0.9
-MIN_PER_INTENT = 0.6
+HELD_OUT_JA = Path(__file__).with_name("paraphrases_ja.yml")  # written apart from data/nlu/ja
+SETS = pytest.mark.parametrize("held_out", [HELD_OUT, HELD_OUT_JA], ids=["en", "ja"])
+# (overall, per intent). Japanese is gated lower, at what the model reaches today (88 %; its
+# out-of-scope detection is the weak spot, docs/PERFORMANCE.md): a drop still fails the build.
+FLOORS = {HELD_OUT: (0.9, 0.6), HELD_OUT_JA: (0.85, 0.5)}
 MIN_EXAMPLES = 8
 
 
@@ -38,26 +41,29 @@ def _top_intent(parsed: dict) -> str:
 
 def _training_texts() -> set:
     texts = set()
-    for path in Path("data/nlu").glob("*.yml"):
+    for path in Path("data/nlu").rglob("*.yml"):
         for block in yaml.safe_load(path.read_text()).get("nlu", []):
             for line in (block.get("examples") or "").splitlines():
                 texts.add(line.strip().lstrip("- ").lower())
     return texts
 
 
-def test_held_out_set_is_really_held_out():
+@SETS
+def test_held_out_set_is_really_held_out(held_out):
     training = _training_texts()
-    held_out = [t.lower() for texts in yaml.safe_load(HELD_OUT.read_text()).values() for t in texts]
-    assert not [t for t in held_out if t in training]
+    phrasings = [t.lower() for texts in yaml.safe_load(held_out.read_text()).values() for t in texts]
+    assert not [t for t in phrasings if t in training]
 
 
-def test_every_intent_has_enough_phrasings():
-    cases = yaml.safe_load(HELD_OUT.read_text())
+@SETS
+def test_every_intent_has_enough_phrasings(held_out):
+    cases = yaml.safe_load(held_out.read_text())
     assert {intent: len(texts) for intent, texts in cases.items() if len(texts) < MIN_EXAMPLES} == {}
 
 
-def test_paraphrases_reach_the_right_intent(parse):
-    cases = yaml.safe_load(HELD_OUT.read_text())
+@SETS
+def test_paraphrases_reach_the_right_intent(parse, held_out):
+    cases = yaml.safe_load(held_out.read_text())
     misses, per_intent = [], Counter()
     total = 0
     for intent, texts in cases.items():
@@ -69,9 +75,10 @@ def test_paraphrases_reach_the_right_intent(parse):
             else:
                 misses.append(f"{text!r}: expected {intent}, got {got}")
     accuracy = 1 - len(misses) / total
-    assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} of {total} held-out phrasings:\n" + "\n".join(misses)
+    min_accuracy, min_per_intent = FLOORS[held_out]
+    assert accuracy >= min_accuracy, f"{accuracy:.1%} of {total} held-out phrasings:\n" + "\n".join(misses)
     # No intent may be mostly missed, however good the average.
     for intent, texts in cases.items():
-        assert per_intent[intent] / len(texts) >= MIN_PER_INTENT, (
+        assert per_intent[intent] / len(texts) >= min_per_intent, (
             f"{intent}: {per_intent[intent]}/{len(texts)}\n" + "\n".join(misses)
         )

@@ -162,8 +162,41 @@ def test_cancel_it_said_with_a_hesitant_stop_stays_stop():
     assert inform.kind == Kind.ACT and inform.intent == "cancel_order"
 
 
-@pytest.mark.parametrize("text", ["注文はどこですか？", "مرحبا، أين طلبي؟"])
+@pytest.mark.parametrize("text", ["مرحبا، أين طلبي؟", "주문은 어디에 있나요?"])
 def test_a_script_the_model_was_not_trained_on_is_not_guessed(text):
     decision = route(text, [("affirm", 0.87)], [("tracking-your-order", 0.2)])
     assert decision.kind == Kind.KEEP and decision.intent == "nlu_fallback"
     assert route("👍", [("affirm", 0.9)]).intent == "affirm"  # an emoji is not a language
+
+
+def test_japanese_is_read_not_refused():
+    """Japanese is a language the model knows: its reading stands, and its cues count."""
+    assert route("注文はどこですか？", [("check_order", 0.97)], [("tracking-your-order", 0.3)]).intent == "check_order"
+    asked = route("注文をキャンセルしたいです", [("cancel_order", 0.95)], [("cancelling-an-order", 0.7)])
+    assert asked.kind == Kind.ACT and asked.intent == "cancel_order"
+    how = route("注文のキャンセル方法を教えてもらえますか", [("cancel_order", 0.9)], [("cancelling-an-order", 0.7)])
+    assert how.kind in (Kind.ANSWER, Kind.CLARIFY)
+    broken = route("届いたTシャツが破れていたので交換してください", [("open_ticket", 0.8), ("check_order", 0.15)])
+    assert broken.kind == Kind.ACT and broken.intent == "open_ticket"  # "arrived" is not "where is it"
+
+
+def test_a_social_reading_of_a_clear_help_centre_question_is_overruled():
+    """However sure the model is that "can you gift wrap it" means stop, it is a question the help
+    centre answers well; a real "stop" or a question it answers poorly keeps the model's reading."""
+    wrap = route("can you gift wrap it", [("stop", 0.98)], [("faq-gift-wrapping", 0.75)])
+    assert wrap.kind == Kind.ANSWER and wrap.doc.doc_id == "faq-gift-wrapping"
+    assert route("stop", [("stop", 0.98)], [("faq-gift-wrapping", 0.75)]).intent == "stop"  # not a question
+    assert route("what can you do?", [("capabilities", 0.99)], [("contact-and-business-hours", 0.4)]).intent == (
+        "capabilities"
+    )
+    warranty = route("ランプの保証は何年？", [("capabilities", 0.99)], [("warranty-and-repairs", 0.8)])
+    assert warranty.kind == Kind.ANSWER
+
+
+def test_details_given_with_the_actions_words_start_that_action():
+    both = route(
+        "cancel order 100235 my email is bob@example.com", [("inform", 0.99)], entities=["order_number", "email"]
+    )
+    assert both.kind == Kind.ACT and both.intent == "cancel_order"
+    assert route("100234", [("inform", 0.99)], entities=["order_number"]).intent == "inform"  # a form's answer
+    assert route("my email is bob@example.com", [("inform", 0.99)], entities=["email"]).intent == "inform"
