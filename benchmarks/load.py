@@ -9,6 +9,9 @@ waiting for every reply before sending the next message, like a person would (no
 time, so this is the server's throughput ceiling). The assistant is started exactly as
 `python -m bot run` starts it, on free ports, with a throwaway var/ folder.
 
+--language ja runs the same conversation in Japanese, --language mix half of the customers in
+each language (the p50 of each script is printed too: script0 English, script1 Japanese).
+
 --with-baseline also creates `rasa init`'s demo bot in a temporary folder, trains it
 and measures it the same way, in the same run, so the two figures are comparable.
 """
@@ -29,7 +32,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import aiohttp
 
@@ -45,6 +48,16 @@ ASSISTANT_SCRIPT = [
     "what's the status of ticket T-000001",
     "thanks",
 ]
+# The same conversation in Japanese (full-width order number, a ticket reference in a sentence).
+ASSISTANT_SCRIPT_JA = [
+    "こんにちは",
+    "注文の配送状況を教えてください",
+    "１００２３４",
+    "alice@example.com",
+    "チケットT-000001の状況はどうなっていますか",
+    "ありがとうございました",
+]
+SCRIPTS = {"en": [ASSISTANT_SCRIPT], "ja": [ASSISTANT_SCRIPT_JA], "mix": [ASSISTANT_SCRIPT, ASSISTANT_SCRIPT_JA]}
 # rasa init's bot: greet -> mood -> (affirm) -> goodbye.
 INIT_SCRIPT = ["hello", "I am sad", "yes", "great", "bye"]
 
@@ -62,6 +75,7 @@ class Result:
     seconds: float
     latencies: List[float]
     errors: int
+    by_script: Dict[int, List[float]] = dataclasses.field(default_factory=dict)  # with several scripts
 
     def summary(self) -> dict:
         lat = sorted(self.latencies)
@@ -78,11 +92,16 @@ class Result:
             "p50_ms": round(pct(50)),
             "p95_ms": round(pct(95)),
             "mean_ms": round(statistics.fmean(lat) * 1000) if lat else None,
+            **{
+                f"script{i}_p50_ms": round(statistics.median(v) * 1000)
+                for i, v in sorted(self.by_script.items())
+                if v and len(self.by_script) > 1
+            },
         }
 
 
 async def _customer(
-    session: aiohttp.ClientSession, url: str, script: List[str], deadline: float, result: Result
+    session: aiohttp.ClientSession, url: str, script: List[str], deadline: float, result: Result, which: int = 0
 ) -> None:
     while time.monotonic() < deadline:
         sender = f"load-{uuid.uuid4().hex[:12]}"
@@ -100,9 +119,13 @@ async def _customer(
                 result.errors += 1
                 continue
             result.latencies.append(time.monotonic() - started)
+            result.by_script.setdefault(which, []).append(result.latencies[-1])
 
 
-async def measure(name: str, base_url: str, script: List[str], users: int, seconds: float, warmup: float) -> Result:
+async def measure(
+    name: str, base_url: str, scripts: List[List[str]], users: int, seconds: float, warmup: float
+) -> Result:
+    """`users` customers, each repeating one of `scripts` (round robin: a mix of languages)."""
     url = f"{base_url}/webhooks/rest/webhook"
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=users * 2)
@@ -110,13 +133,24 @@ async def measure(name: str, base_url: str, script: List[str], users: int, secon
         if warmup:
             await asyncio.gather(
                 *[
-                    _customer(session, url, script, time.monotonic() + warmup, Result(name, users, warmup, [], 0))
-                    for _ in range(min(users, 4))
+                    _customer(
+                        session,
+                        url,
+                        scripts[i % len(scripts)],
+                        time.monotonic() + warmup,
+                        Result(name, users, warmup, [], 0),
+                    )
+                    for i in range(min(users, 4))
                 ]
             )
         result = Result(name, users, seconds, [], 0)
         deadline = time.monotonic() + seconds
-        await asyncio.gather(*[_customer(session, url, script, deadline, result) for _ in range(users)])
+        await asyncio.gather(
+            *[
+                _customer(session, url, scripts[i % len(scripts)], deadline, result, i % len(scripts))
+                for i in range(users)
+            ]
+        )
     return result
 
 
@@ -160,7 +194,12 @@ def start_profile(pid: int, seconds: float, out: Path) -> Optional[subprocess.Po
 
 
 def run_assistant(
-    users: List[int], seconds: float, warmup: float, profile: Optional[Path] = None, label: str = "this assistant"
+    users: List[int],
+    seconds: float,
+    warmup: float,
+    profile: Optional[Path] = None,
+    label: str = "this assistant",
+    language: str = "en",
 ) -> List[Result]:
     from bot import settings as settings_module
     from bot.launcher import Stack
@@ -189,7 +228,7 @@ def run_assistant(
             pids = {p.name: p.pid for p in stack.processes}  # type: ignore[attr-defined]
             for n in users:
                 spy = start_profile(pids["rasa"], seconds, profile / f"{label}-{n}.txt") if profile else None
-                results.append(asyncio.run(measure(label, stack.rasa_url, ASSISTANT_SCRIPT, n, seconds, warmup)))
+                results.append(asyncio.run(measure(label, stack.rasa_url, SCRIPTS[language], n, seconds, warmup)))
                 if spy is not None:
                     spy.wait(seconds + 60)
                 memory = {name: rss_mb(pid) for name, pid in pids.items()}
@@ -237,7 +276,7 @@ def run_baseline(users: List[int], seconds: float, warmup: float, workdir: Optio
         for n in users:
             results.append(
                 asyncio.run(
-                    measure("rasa init (baseline)", f"http://127.0.0.1:{port}", INIT_SCRIPT, n, seconds, warmup)
+                    measure("rasa init (baseline)", f"http://127.0.0.1:{port}", [INIT_SCRIPT], n, seconds, warmup)
                 )
             )
             print(json.dumps(results[-1].summary()), flush=True)
@@ -260,9 +299,15 @@ def main() -> None:
     parser.add_argument("--baseline-dir", type=Path, help="reuse a rasa init folder (skips re-training it)")
     parser.add_argument("--profile", type=Path, help="sample the Rasa server with py-spy into this folder")
     parser.add_argument("--label", default="this assistant", help="name of this checkout in the results")
+    parser.add_argument(
+        "--language",
+        choices=sorted(SCRIPTS),
+        default="en",
+        help="the customers' conversation: English, Japanese, or half of each (p50 per script printed)",
+    )
     args = parser.parse_args()
 
-    results = run_assistant(args.users, args.seconds, args.warmup, args.profile, args.label)
+    results = run_assistant(args.users, args.seconds, args.warmup, args.profile, args.label, args.language)
     if args.with_baseline:
         results += run_baseline(args.users, args.seconds, args.warmup, args.baseline_dir)
     print("\n| bot | users | msg/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|")
