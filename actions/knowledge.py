@@ -145,7 +145,7 @@ def _from_decision(decision: Decision, language: str = "en") -> Dict[str, Any]:
     shown = [h for h in (decision.answer, decision.best, *decision.suggestions) if h is not None]
     return {
         "language": language,
-        "english_only": sorted({h.doc_id for h in shown if english_only(h.doc_id, kb)}) if language == "ja" else [],
+        "english_only": english_only(kb, [h.doc_id for h in shown]) if language == "ja" else [],
         "outcome": outcome[decision.outcome],
         "query": decision.query,
         "generation": decision.generation,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 from knowledge_base import config as config_module
 from knowledge_base.config import KBConfig
@@ -177,10 +177,11 @@ def set_knowledge_base(kb: Optional[KnowledgeBase], language: str = "en") -> Non
             _instances[language] = kb
 
 
-def english_only(doc_id: str, kb: KnowledgeBase) -> bool:
-    """True when `kb` answers with this document from the English help centre (no edition)."""
+def english_only(kb: KnowledgeBase, doc_ids: Iterable[str]) -> List[str]:
+    """Those of `doc_ids` that `kb` answers from the English help centre (no edition of their
+    own), sorted; one look at the loaded index for all of them."""
     try:
-        info = kb.searcher.index.documents.get(doc_id)
+        documents = kb.searcher.index.documents
     except KnowledgeBaseUnavailable:
-        return False
-    return info is not None and FALLBACK_TAG in info.tags
+        return []
+    return sorted({d for d in doc_ids if d in documents and FALLBACK_TAG in documents[d].tags})

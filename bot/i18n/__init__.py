@@ -14,6 +14,7 @@ DEFAULT_LANGUAGE (bot/settings) is the language of a conversation that has not s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Optional
 
 from bot.i18n.detect import EN, JA
@@ -23,10 +24,12 @@ SLOT = "language"
 WEEKDAYS_JA = "月火水木金土日"
 
 
+@functools.lru_cache(maxsize=1)
 def default_language() -> str:
-    from bot.settings import load
+    """DEFAULT_LANGUAGE, read once per process (every unset slot asks for it)."""
+    from bot.settings.language import LanguageConfig
 
-    return load().language.default
+    return LanguageConfig().default
 
 
 def normalize(lang: Optional[str]) -> str:

@@ -122,7 +122,7 @@ class FrontDoor(GraphComponent):
         hits = [route.doc, route.see_also, *route.suggestions]
         if result is not None and result.hits:
             hits.append(result.per_document()[0])
-        return sorted({h.doc_id for h in hits if h is not None and english_only(h.doc_id, kb)})
+        return english_only(kb, [h.doc_id for h in hits if h is not None])
 
     def _section(self, hit: Hit, text: str, vector: Optional[np.ndarray], language: str) -> Hit:
         """The article's section that answers it, when the article's questions found it."""

@@ -27,3 +27,20 @@ def test_language_after_a_message():
     assert language_after(_Tracker("ja"), "where is my order?", None, "en") == "en"
     assert language_after(_Tracker("en"), "ok", {"webchat": {"language": "ja"}}, "en") == "en"
     assert language_after(_Tracker(), "100234", None, "ja") == "ja"
+
+
+def test_hostile_metadata_is_only_a_hint_and_never_breaks_the_turn():
+    hostile = [
+        {"webchat": {"language": "ja" * 10_000}},
+        {"webchat": {"language": ["ja"]}},
+        {"telegram": {"language_code": {"$gt": ""}}},
+        {"rest": {"client": ["language", "ja"]}},
+        {"language": "../../etc/passwd"},
+        {"language": None},
+        ["ja"],
+        "ja",
+        12,
+    ]
+    for metadata in hostile:
+        assert language_after(_Tracker(), "100234", metadata, "en") == "en", metadata
+        assert language_after(_Tracker("ja"), "100234", metadata, "en") == "ja", metadata
